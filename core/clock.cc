@@ -1,0 +1,129 @@
+#include "core/clock.h"
+
+#include <cassert>
+
+namespace joule {
+
+TimerId TimerQueue::Add(TimePoint when, Clock::Callback cb) {
+  TimerId id = next_id_++;
+  timers_.emplace(Key{when, id}, std::move(cb));
+  when_.emplace(id, when);
+  return id;
+}
+
+bool TimerQueue::Remove(TimerId id) {
+  auto it = when_.find(id);
+  if (it == when_.end()) return false;
+  timers_.erase(Key{it->second, id});
+  when_.erase(it);
+  return true;
+}
+
+bool TimerQueue::PopDue(TimePoint now, TimePoint* when, Clock::Callback* cb) {
+  if (timers_.empty() || timers_.begin()->first.first > now) return false;
+  auto it = timers_.begin();
+  *when = it->first.first;
+  *cb = std::move(it->second);
+  when_.erase(it->first.second);
+  timers_.erase(it);
+  return true;
+}
+
+TimePoint TimerQueue::Earliest() const {
+  assert(!timers_.empty());
+  return timers_.begin()->first.first;
+}
+
+RealClock::RealClock() : thread_([this] { TimerThreadMain(); }) {}
+
+RealClock::~RealClock() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+TimerId RealClock::RunAt(TimePoint when, Callback cb) {
+  TimerId id;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    id = queue_.Add(when, std::move(cb));
+  }
+  cv_.notify_all();
+  return id;
+}
+
+bool RealClock::Cancel(TimerId id) {
+  std::lock_guard<std::mutex> l(mu_);
+  return queue_.Remove(id);
+}
+
+void RealClock::TimerThreadMain() {
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stop_) {
+    TimePoint when;
+    Callback cb;
+    if (queue_.PopDue(Now(), &when, &cb)) {
+      l.unlock();
+      cb();
+      l.lock();
+    } else if (queue_.Empty()) {
+      cv_.wait(l);
+    } else {
+      cv_.wait_until(l, queue_.Earliest());
+    }
+  }
+}
+
+TimePoint ManualClock::Now() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return now_;
+}
+
+TimerId ManualClock::RunAt(TimePoint when, Callback cb) {
+  std::lock_guard<std::mutex> l(mu_);
+  return queue_.Add(when, std::move(cb));
+}
+
+bool ManualClock::Cancel(TimerId id) {
+  std::lock_guard<std::mutex> l(mu_);
+  return queue_.Remove(id);
+}
+
+void ManualClock::AdvanceTo(TimePoint t) {
+  for (;;) {
+    TimePoint when;
+    Callback cb;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (!queue_.PopDue(t, &when, &cb)) {
+        if (t > now_) now_ = t;
+        return;
+      }
+      if (when > now_) now_ = when;
+    }
+    cb();
+  }
+}
+
+bool ManualClock::RunNext() {
+  TimePoint when;
+  Callback cb;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (queue_.Empty()) return false;
+    if (!queue_.PopDue(queue_.Earliest(), &when, &cb)) return false;
+    if (when > now_) now_ = when;
+  }
+  cb();
+  return true;
+}
+
+size_t ManualClock::PendingTimers() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return queue_.Size();
+}
+
+}  // namespace joule

@@ -1,0 +1,122 @@
+// Clock: the one source of time and timers for joule.
+//
+// Everything time-based (simulated execution, the governor tick, deadlines,
+// sliding windows) reads Now() and schedules with RunAt() on an injected
+// Clock, so tests and the simulator drive it with a ManualClock and no thread
+// ever sleeps to wait for a result.
+//
+// Thread-safety: all methods of both implementations are safe to call from
+// any thread. Callbacks run without the clock's lock held, so they may call
+// RunAt()/Cancel() themselves.
+#ifndef JOULE_CORE_CLOCK_H_
+#define JOULE_CORE_CLOCK_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+
+namespace joule {
+
+using Duration = std::chrono::nanoseconds;
+using TimePoint = std::chrono::steady_clock::time_point;
+using TimerId = uint64_t;
+
+inline double ToSeconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+inline Duration FromSeconds(double s) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
+class Clock {
+ public:
+  using Callback = std::function<void()>;
+  virtual ~Clock() = default;
+
+  virtual TimePoint Now() const = 0;
+  // Runs `cb` once at or after `when` (at once, on the timer's thread, if
+  // `when` has passed). Timers due at the same instant run in the order they
+  // were scheduled.
+  virtual TimerId RunAt(TimePoint when, Callback cb) = 0;
+  // Returns true if the timer had not started running and never will.
+  virtual bool Cancel(TimerId id) = 0;
+
+  TimerId RunAfter(Duration d, Callback cb) {
+    return RunAt(Now() + d, std::move(cb));
+  }
+};
+
+// Timers kept in (when, sequence) order; shared by both clocks.
+class TimerQueue {
+ public:
+  TimerId Add(TimePoint when, Clock::Callback cb);
+  bool Remove(TimerId id);
+  // The earliest timer, if any is due at or before `now`, removed.
+  bool PopDue(TimePoint now, TimePoint* when, Clock::Callback* cb);
+  bool Empty() const { return timers_.empty(); }
+  size_t Size() const { return timers_.size(); }
+  TimePoint Earliest() const;  // REQUIRES: !Empty().
+
+ private:
+  using Key = std::pair<TimePoint, TimerId>;
+  std::map<Key, Clock::Callback> timers_;
+  std::map<TimerId, TimePoint> when_;
+  TimerId next_id_ = 1;
+};
+
+// Wall time from std::chrono::steady_clock; timers run on one owned thread.
+class RealClock final : public Clock {
+ public:
+  RealClock();
+  ~RealClock() override;  // Pending timers are dropped.
+
+  TimePoint Now() const override { return std::chrono::steady_clock::now(); }
+  TimerId RunAt(TimePoint when, Callback cb) override;
+  bool Cancel(TimerId id) override;
+
+ private:
+  void TimerThreadMain();
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  TimerQueue queue_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+// Time that moves only when told to. Advance() runs due timers on the calling
+// thread, in time order, with Now() equal to each timer's due time while it
+// runs; it is also the discrete-event engine of the simulator.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(TimePoint start = TimePoint{} + std::chrono::hours(1))
+      : now_(start) {}
+
+  TimePoint Now() const override;
+  TimerId RunAt(TimePoint when, Callback cb) override;
+  bool Cancel(TimerId id) override;
+
+  // Moves time to `t` (never backwards), running every timer due by then,
+  // including timers those timers schedule.
+  void AdvanceTo(TimePoint t);
+  void Advance(Duration d) { AdvanceTo(Now() + d); }
+  // Runs the next pending timer, moving time to it. False if none.
+  bool RunNext();
+  size_t PendingTimers() const;
+
+ private:
+  mutable std::mutex mu_;
+  TimePoint now_ ABSL_GUARDED_BY(mu_);
+  TimerQueue queue_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace joule
+
+#endif  // JOULE_CORE_CLOCK_H_

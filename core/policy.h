@@ -1,0 +1,83 @@
+// Policy: every operator tunable, one struct per component, mapped one to one
+// onto the policy file (deploy/policy/default.yaml documents each key). Units
+// are in the names; each field says why it exists.
+//
+// Plain values; the daemon swaps whole Policy objects under its own lock.
+#ifndef JOULE_CORE_POLICY_H_
+#define JOULE_CORE_POLICY_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/types.h"
+
+namespace joule {
+
+// Weights of the placement score (DESIGN.md): score = latency_weight_per_s *
+// finish_s + energy_weight_per_j * energy_j. Lower wins.
+struct ClassWeights {
+  double latency_weight_per_s = 1.0;
+  double energy_weight_per_j = 1.0;
+};
+
+struct SchedulerTunables {
+  // Indexed by PriorityClass. Realtime cares about time, batch about joules.
+  std::array<ClassWeights, kNumPriorityClasses> class_weights = {
+      ClassWeights{10.0, 1.0}, ClassWeights{1.0, 1.0}, ClassWeights{0.1, 1.0}};
+  // Jobs waiting per device (running excluded); beyond it Submit gets
+  // RESOURCE_EXHAUSTED, so overload is refused early instead of queued.
+  uint32_t max_queue_per_device = 256;
+  // Finished jobs kept for GetJob; older ones are forgotten first.
+  uint32_t max_finished_jobs = 10000;
+};
+
+struct GovernorTunables {
+  // One of "adaptive" (joule's), "performance" (always the highest allowed
+  // P-state), "powersave" (always the lowest).
+  std::string policy = "adaptive";
+  // How often the governor samples and decides.
+  uint32_t period_ms = 100;
+  // Length of the sliding window that smooths utilisation.
+  uint32_t window_ms = 5000;
+  // Adaptive threshold is mean + k * stddev: a surge must stand out from the
+  // window's own noise before the governor reacts (k ~ 1.5).
+  double k = 1.5;
+  // Utilisation (0..1) above which to step up, below which to step down.
+  double up_threshold = 0.8;
+  double down_threshold = 0.3;
+  // A step that reverses the previous one needs the smoothed load to have
+  // moved at least this much (0..1) since that step: stops oscillation.
+  double change_filter = 0.15;
+  // Minimum time between two P-state changes of one device.
+  uint32_t min_interval_ms = 500;
+};
+
+struct ThermalTunables {
+  // A trip is left only when the temperature falls this far below it.
+  int32_t hysteresis_mc = 5000;
+  // While above the passive trip the P-state cap drops one step per interval;
+  // once cool again it rises one step per interval.
+  uint32_t step_interval_ms = 1000;
+};
+
+// Per-device overrides of the profile, keyed by device name.
+struct DeviceOverride {
+  int32_t trip_passive_mc = 0;   // 0: keep the profile's
+  int32_t trip_critical_mc = 0;  // 0: keep the profile's
+};
+
+struct Policy {
+  SchedulerTunables scheduler;
+  GovernorTunables governor;
+  ThermalTunables thermal;
+  // Device profile YAML; empty means the embedded default profile. Changing
+  // it needs a restart, so a reload that changes it is refused.
+  std::string device_profile;
+  std::map<std::string, DeviceOverride> device_overrides;
+};
+
+}  // namespace joule
+
+#endif  // JOULE_CORE_POLICY_H_

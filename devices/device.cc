@@ -1,0 +1,44 @@
+#include "devices/device.h"
+
+#include <utility>
+
+namespace joule {
+
+Device::Device(DeviceSpec spec, std::unique_ptr<Executor> executor,
+               std::unique_ptr<Sensor> sensor,
+               std::unique_ptr<Actuator> actuator)
+    : spec_(std::move(spec)),
+      executor_(std::move(executor)),
+      sensor_(std::move(sensor)),
+      actuator_(std::move(actuator)) {
+  state_.pstate = spec_.max_pstate();
+  state_.pstate_cap = spec_.max_pstate();
+}
+
+DeviceState Device::state() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return state_;
+}
+
+absl::Status Device::ApplyPState(int pstate) {
+  absl::Status s = actuator_->SetPState(pstate);
+  if (s.ok()) {
+    std::lock_guard<std::mutex> l(mu_);
+    state_.pstate = pstate;
+  }
+  return s;
+}
+
+void Device::SetThermal(int pstate_cap, bool throttled, bool critical) {
+  std::lock_guard<std::mutex> l(mu_);
+  state_.pstate_cap = pstate_cap;
+  state_.throttled = throttled;
+  state_.critical = critical;
+}
+
+void Device::SetReading(const SensorReading& r) {
+  std::lock_guard<std::mutex> l(mu_);
+  state_.last_reading = r;
+}
+
+}  // namespace joule

@@ -1,0 +1,60 @@
+// DeviceSpec: what a device is, as read from a profile YAML
+// (devices/profiles/*.yaml): its P-states, roofline numbers, power model and
+// thermal constants. The cost model and the simulated device read only this.
+//
+// Plain values; immutable once loaded.
+#ifndef JOULE_DEVICES_DEVICE_SPEC_H_
+#define JOULE_DEVICES_DEVICE_SPEC_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace joule {
+
+// One DVFS operating point. P-states are ordered slowest (index 0) first.
+struct PState {
+  uint64_t freq_khz = 0;
+  uint32_t voltage_mv = 0;
+  // Power drawn above static power when fully busy at this point (∝ C·V²·f).
+  double dynamic_power_w = 0;
+};
+
+struct DeviceSpec {
+  std::string name;  // unique, e.g. "cpu0", "npu0"
+  DeviceKind kind = DeviceKind::kCpu;
+  std::vector<PState> pstates;  // slowest first; never empty
+  // Power drawn whenever the device is on, busy or not.
+  double static_power_w = 0;
+  // Peak ops/s at the highest P-state, per precision; 0 = unsupported.
+  std::array<double, kNumPrecisions> peak_ops_per_s{};
+  // Fraction of peak that real kernels reach (0..1].
+  double compute_efficiency = 1.0;
+  double mem_bw_bytes_per_s = 0;
+  double mem_bw_efficiency = 1.0;
+  // On-chip SRAM: weights that fit are resident and cost no DRAM traffic.
+  double sram_bytes = 0;
+  // Host link for devices with separate memory; 0 means shared memory
+  // (no transfer).
+  double link_bw_bytes_per_s = 0;
+  double dispatch_overhead_s = 0;
+  // First-order RC thermal model: dT/dt = (P·R − (T − T_amb)) / (R·C).
+  double thermal_resistance_c_per_w = 0;
+  double thermal_capacitance_j_per_c = 0;
+  double ambient_c = 25.0;
+  int32_t trip_passive_mc = 85000;
+  int32_t trip_critical_mc = 100000;
+
+  double peak_ops(Precision p) const {
+    return peak_ops_per_s[static_cast<int>(p)];
+  }
+  bool Supports(Precision p) const { return peak_ops(p) > 0; }
+  int max_pstate() const { return static_cast<int>(pstates.size()) - 1; }
+};
+
+}  // namespace joule
+
+#endif  // JOULE_DEVICES_DEVICE_SPEC_H_

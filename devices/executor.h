@@ -1,0 +1,53 @@
+// Executor: runs a job on one device. The scheduler hands it one job at a
+// time per device and is told once when the job is done.
+//
+// Implementations: SimulatedExecutor (charges the cost model's time on the
+// injected Clock, no thread blocked per job); tests use fakes.
+// Thread-safety: implementations must be safe to call from any thread; `done`
+// may run on any thread (for simulated devices, the clock's timer thread).
+#ifndef JOULE_DEVICES_EXECUTOR_H_
+#define JOULE_DEVICES_EXECUTOR_H_
+
+#include <cstdint>
+#include <functional>
+
+#include "absl/status/status.h"
+#include "core/clock.h"
+
+namespace joule {
+
+struct ExecRequest {
+  uint64_t job_id = 0;
+  int pstate = 0;
+  // The cost model's prediction at `pstate`; a simulated executor charges
+  // exactly these.
+  Duration predicted_time{0};
+  double predicted_energy_j = 0;
+};
+
+struct ExecResult {
+  absl::Status status;  // non-OK: the job failed on the device
+  Duration measured_time{0};
+  double energy_j = 0;
+  // True when the time and energy come from the model, not hardware.
+  bool simulated = false;
+};
+
+class Executor {
+ public:
+  using DoneCallback = std::function<void(const ExecResult&)>;
+  virtual ~Executor() = default;
+
+  // Starts the job; `done` runs exactly once unless Cancel() returns true.
+  virtual void Start(const ExecRequest& req, DoneCallback done) = 0;
+  // Stops a started job. True means `done` will never run for it.
+  virtual bool Cancel(uint64_t job_id) = 0;
+  // Total time spent running jobs so far, including the running one up to
+  // now: utilisation sensors difference it.
+  virtual Duration BusyTime() const = 0;
+  virtual bool simulated() const = 0;
+};
+
+}  // namespace joule
+
+#endif  // JOULE_DEVICES_EXECUTOR_H_

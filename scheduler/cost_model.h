@@ -1,0 +1,51 @@
+// Cost model: the roofline time and energy of a job on a device at a P-state
+// (DESIGN.md, "The cost model"). Pure functions, no state, no I/O.
+//
+//   ops        = ops(prec) · batch
+//   bytes      = weights·scale(prec) (0 when they fit the device's SRAM)
+//              + activations·scale(prec)·batch
+//   t_compute  = ops / (peak_ops[prec] · f_p/f_max · compute_efficiency)
+//   t_memory   = bytes / (mem_bw · mem_bw_efficiency)
+//   t_transfer = (input + output)·batch / link_bw   (0 for shared memory)
+//   t_exec     = max(t_compute, t_memory) + dispatch_overhead + t_transfer
+//   E          = (P_static + P_dyn(p) · util) · t_exec, util = 1 while busy
+//
+// Thread-safe (pure).
+#ifndef JOULE_SCHEDULER_COST_MODEL_H_
+#define JOULE_SCHEDULER_COST_MODEL_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "core/types.h"
+#include "devices/device_spec.h"
+
+namespace joule {
+
+struct Estimate {
+  Precision precision = Precision::kFp32;
+  int pstate = 0;
+  double ops = 0;
+  double bytes = 0;
+  double compute_s = 0;
+  double memory_s = 0;
+  double transfer_s = 0;
+  double exec_s = 0;
+  bool memory_bound = false;  // memory_s > compute_s
+  double energy_j = 0;
+};
+
+// The estimate at one precision; nullopt if the job or the device does not
+// support it. REQUIRES: 0 <= pstate <= spec.max_pstate(), batch >= 1.
+std::optional<Estimate> EstimateAt(const JobCost& cost, uint32_t batch,
+                                   const DeviceSpec& spec, int pstate,
+                                   Precision precision);
+
+// The fastest estimate over the precisions both support (ties: less energy);
+// nullopt if they share none.
+std::optional<Estimate> EstimateJob(const JobCost& cost, uint32_t batch,
+                                    const DeviceSpec& spec, int pstate);
+
+}  // namespace joule
+
+#endif  // JOULE_SCHEDULER_COST_MODEL_H_

@@ -1,0 +1,84 @@
+// Placement: choose the device for a job from the cost model's estimates
+// (DESIGN.md): finish = backlog + t_exec; score = w_latency · finish +
+// w_energy · E with weights from the job's class and preference; a device
+// that would miss the deadline is infeasible. One pure function.
+//
+// Thread-safe (pure).
+#ifndef JOULE_SCHEDULER_PLACEMENT_H_
+#define JOULE_SCHEDULER_PLACEMENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/policy.h"
+#include "core/types.h"
+#include "devices/device_spec.h"
+#include "scheduler/cost_model.h"
+
+namespace joule {
+
+// What placement needs to know about a job.
+struct PlacementRequest {
+  JobCost cost;
+  uint32_t batch = 1;
+  PriorityClass priority_class = PriorityClass::kInteractive;
+  Preference preference = Preference::kBalanced;
+  // Seconds from now; nullopt = no deadline.
+  std::optional<double> deadline_s;
+  // Empty = every kind allowed.
+  std::vector<DeviceKind> allowed_kinds;
+};
+
+// What placement needs to know about a device right now.
+struct PlacementCandidate {
+  const DeviceSpec* spec = nullptr;
+  int pstate = 0;
+  double backlog_s = 0;     // predicted time until its queue drains
+  bool critical = false;    // above the critical trip: nothing is dispatched
+  bool queue_full = false;  // no room for another job
+};
+
+// Why a device cannot take the job, in the order they are checked.
+enum class Infeasible {
+  kNone,
+  kKindNotAllowed,
+  kNoCommonPrecision,
+  kCritical,
+  kMissesDeadline,
+  kQueueFull,
+};
+
+struct CandidateResult {
+  std::string device;
+  DeviceKind kind = DeviceKind::kCpu;
+  std::optional<Estimate> estimate;  // absent if no common precision
+  double backlog_s = 0;
+  double finish_s = 0;  // backlog_s + exec_s
+  double score = 0;
+  Infeasible infeasible = Infeasible::kNone;
+  std::string reason;  // human-readable; empty when feasible
+};
+
+struct Placement {
+  // Index into the candidates, or -1 when none is feasible.
+  int chosen = -1;
+  std::vector<CandidateResult> candidates;  // same order as the input
+  // Why the winner won (or why nothing could), one line.
+  std::string explanation;
+};
+
+// Effective weights for a class and preference: BALANCED uses the class's
+// weights, LATENCY scores by finish time alone and ENERGY by joules alone
+// (the other term kept only as a 1e-6 tie-break).
+ClassWeights EffectiveWeights(const SchedulerTunables& t, PriorityClass c,
+                              Preference p);
+
+Placement Place(const PlacementRequest& req,
+                const std::vector<PlacementCandidate>& candidates,
+                const SchedulerTunables& tunables);
+
+}  // namespace joule
+
+#endif  // JOULE_SCHEDULER_PLACEMENT_H_
