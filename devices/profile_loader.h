@@ -1,0 +1,82 @@
+// Device profile loader: reads a profile YAML (devices/profiles/*.yaml) into
+// DeviceSpecs and validates it with "FILE:LINE:COL: message" errors; applies
+// the policy file's per-device overrides.
+//
+// Schema (units in the key names; see devices/profiles/rk3588.yaml):
+//
+//   soc: rk3588                  # optional, informational
+//   devices:                     # at least one
+//     - name: npu0               # unique; letters, digits, '_', '-', '.'
+//       kind: npu                # cpu | gpu | npu
+//       pstates:                 # at least one, slowest first
+//         - {freq_khz: 1000000, voltage_mv: 850, dynamic_power_w: 2.5}
+//       static_power_w: 0.2
+//       peak_ops_per_s: {fp32: 0, fp16: 1.5e12, int8: 6e12, int4: 6e12}
+//       compute_efficiency: 0.4        # optional, (0, 1], default 1
+//       mem_bw_bytes_per_s: 3.3792e10
+//       mem_bw_efficiency: 0.35        # optional, (0, 1], default 1
+//       sram_bytes: 1179648            # optional, default 0
+//       link_bw_bytes_per_s: 0         # optional, 0 = shared memory
+//       dispatch_overhead_s: 500e-6    # optional, default 0
+//       thermal:
+//         resistance_c_per_w: 10
+//         capacitance_j_per_c: 6
+//         ambient_c: 25                # optional, default 25
+//         trip_passive_mc: 85000       # optional, default 85000
+//         trip_critical_mc: 100000     # optional, default 100000
+//
+// Every key maps onto the DeviceSpec field of the same name (the thermal_
+// prefix dropped inside `thermal`); a precision left out of peak_ops_per_s
+// is unsupported (0).
+//
+// Stateless functions; safe to call from any thread.
+#ifndef JOULE_DEVICES_PROFILE_LOADER_H_
+#define JOULE_DEVICES_PROFILE_LOADER_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/policy.h"
+#include "devices/device_spec.h"
+
+namespace joule {
+
+// Parses a profile; the specs come back in file order. `source` names the
+// text in errors (usually a path). Rejects (at the offending line:column):
+// unknown keys, wrong types, duplicate names, unknown kinds, no P-states,
+// frequencies not strictly increasing, voltages decreasing, dynamic power not
+// increasing, no precision with a peak above 0, bandwidth <= 0, efficiencies
+// outside (0, 1], RC constants <= 0, passive trip not below critical, ambient
+// not below the passive trip. A missing required key is reported at the
+// device entry.
+absl::StatusOr<std::vector<DeviceSpec>> ParseProfile(std::string_view yaml,
+                                                     std::string_view source);
+
+// Reads and parses a profile file; an unreadable file gives an error naming
+// the path and the errno text.
+absl::StatusOr<std::vector<DeviceSpec>> LoadProfileFile(
+    const std::string& path);
+
+// The text of devices/profiles/rk3588.yaml, embedded at build time.
+std::string_view DefaultProfileYaml();
+
+// Applies the policy's per-device overrides: a nonzero trip replaces the
+// profile's. A name not in `specs` is an InvalidArgument error naming it and
+// listing the known names; so is a result whose passive trip is not below
+// its critical one. On error `specs` is left unchanged.
+absl::Status ApplyDeviceOverrides(
+    const std::map<std::string, DeviceOverride>& overrides,
+    std::vector<DeviceSpec>* specs);
+
+// The devices a policy describes: its profile file (the embedded default
+// when policy.device_profile is empty) with its overrides applied.
+absl::StatusOr<std::vector<DeviceSpec>> LoadDevicesForPolicy(
+    const Policy& policy);
+
+}  // namespace joule
+
+#endif  // JOULE_DEVICES_PROFILE_LOADER_H_

@@ -1,0 +1,135 @@
+#include "devices/simulated_power.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace joule {
+namespace {
+
+class SimulatedSensor final : public Sensor {
+ public:
+  explicit SimulatedSensor(std::shared_ptr<SimulatedPowerModel> model)
+      : model_(std::move(model)) {}
+  absl::StatusOr<SensorReading> Read() override { return model_->Read(); }
+  std::string backend() const override { return "simulated"; }
+
+ private:
+  const std::shared_ptr<SimulatedPowerModel> model_;
+};
+
+class SimulatedActuator final : public Actuator {
+ public:
+  explicit SimulatedActuator(std::shared_ptr<SimulatedPowerModel> model)
+      : model_(std::move(model)) {}
+  absl::Status SetPState(int pstate) override {
+    return model_->SetPState(pstate);
+  }
+
+ private:
+  const std::shared_ptr<SimulatedPowerModel> model_;
+};
+
+}  // namespace
+
+std::shared_ptr<SimulatedPowerModel> SimulatedPowerModel::Create(
+    const DeviceSpec& spec, Clock* clock, const Executor* executor) {
+  if (spec.pstates.empty() || clock == nullptr || executor == nullptr) {
+    std::fprintf(stderr,
+                 "SimulatedPowerModel for %s: needs P-states, a clock and an "
+                 "executor\n",
+                 spec.name.c_str());
+    std::abort();
+  }
+  // Not make_shared: the constructor is private so every model is owned by a
+  // shared_ptr, which MakeSensor()/MakeActuator() rely on.
+  return std::shared_ptr<SimulatedPowerModel>(
+      new SimulatedPowerModel(spec, clock, executor));
+}
+
+SimulatedPowerModel::SimulatedPowerModel(const DeviceSpec& spec, Clock* clock,
+                                         const Executor* executor)
+    : spec_(spec), clock_(clock), executor_(executor) {
+  absl::MutexLock l(&mu_);
+  pstate_ = spec_.max_pstate();
+  temp_c_ = spec_.ambient_c;
+  integrated_at_ = read_at_ = clock_->Now();
+  integrated_busy_ = read_busy_ = executor_->BusyTime();
+  last_reading_.utilization = 0;
+  last_reading_.temp_mc = static_cast<int32_t>(std::lround(temp_c_ * 1000));
+  last_reading_.power_w = spec_.static_power_w;
+  last_reading_.energy_j = 0;
+}
+
+std::unique_ptr<Sensor> SimulatedPowerModel::MakeSensor() {
+  return std::make_unique<SimulatedSensor>(shared_from_this());
+}
+
+std::unique_ptr<Actuator> SimulatedPowerModel::MakeActuator() {
+  return std::make_unique<SimulatedActuator>(shared_from_this());
+}
+
+void SimulatedPowerModel::IntegrateLocked(TimePoint now) {
+  const Duration busy = executor_->BusyTime();
+  if (now <= integrated_at_) return;
+  const double dt_s = ToSeconds(now - integrated_at_);
+  const double util =
+      std::clamp(ToSeconds(busy - integrated_busy_) / dt_s, 0.0, 1.0);
+  const double power_w =
+      spec_.static_power_w + spec_.pstates[pstate_].dynamic_power_w * util;
+  energy_j_ += power_w * dt_s;
+
+  const double t_ss_c =
+      spec_.ambient_c + power_w * spec_.thermal_resistance_c_per_w;
+  const double tau_s =
+      spec_.thermal_resistance_c_per_w * spec_.thermal_capacitance_j_per_c;
+  temp_c_ = tau_s > 0 ? t_ss_c + (temp_c_ - t_ss_c) * std::exp(-dt_s / tau_s)
+                      : t_ss_c;
+
+  integrated_at_ = now;
+  integrated_busy_ = busy;
+}
+
+absl::StatusOr<SensorReading> SimulatedPowerModel::Read() {
+  absl::MutexLock l(&mu_);
+  const TimePoint now = clock_->Now();
+  if (now <= read_at_) return last_reading_;  // no time has passed
+  IntegrateLocked(now);
+  const double dt_s = ToSeconds(now - read_at_);
+  SensorReading r;
+  r.utilization =
+      std::clamp(ToSeconds(integrated_busy_ - read_busy_) / dt_s, 0.0, 1.0);
+  r.power_w = (energy_j_ - read_energy_j_) / dt_s;
+  r.energy_j = energy_j_;
+  r.temp_mc = static_cast<int32_t>(std::lround(temp_c_ * 1000));
+  read_at_ = now;
+  read_busy_ = integrated_busy_;
+  read_energy_j_ = energy_j_;
+  last_reading_ = r;
+  return r;
+}
+
+absl::Status SimulatedPowerModel::SetPState(int pstate) {
+  if (pstate < 0 || pstate > spec_.max_pstate()) {
+    return absl::InvalidArgumentError(absl::StrCat(spec_.name, ": P-state ",
+                                                   pstate, " out of range [0, ",
+                                                   spec_.max_pstate(), "]"));
+  }
+  absl::MutexLock l(&mu_);
+  // Charge the time so far at the old P-state before switching.
+  IntegrateLocked(clock_->Now());
+  pstate_ = pstate;
+  return absl::OkStatus();
+}
+
+int SimulatedPowerModel::pstate() const {
+  absl::MutexLock l(&mu_);
+  return pstate_;
+}
+
+}  // namespace joule

@@ -1,0 +1,85 @@
+// SimulatedPowerModel: the power and first-order RC thermal model of one
+// simulated device, shared by its Sensor (reads utilisation, power, energy,
+// temperature) and its Actuator (sets the P-state).
+//
+// Over each interval dt with the P-state fixed (a SetPState() first closes
+// the interval at the old P-state, so a change is charged from its instant):
+//   util   = Δbusy / dt, clamped to [0, 1]    (busy from Executor::BusyTime)
+//   P      = P_static + P_dyn(pstate) · util
+//   E     += P · dt
+//   T_ss   = T_amb + P · R
+//   T      = T_ss + (T − T_ss) · exp(−dt / (R·C))
+// the exact solution of dT/dt = (P·R − (T − T_amb)) / (R·C) for constant P
+// (T jumps to T_ss when R·C = 0). A Read() reports util and mean power since
+// the previous Read(), cumulative energy, and temp_mc = round(T · 1000).
+// The device starts cold (T = T_amb) at its highest P-state, as Device does.
+//
+// Thread-safe: Read() and SetPState() may be called from any thread. The
+// sensor and actuator share ownership of the model; `clock` and `executor`
+// must outlive it.
+#ifndef JOULE_DEVICES_SIMULATED_POWER_H_
+#define JOULE_DEVICES_SIMULATED_POWER_H_
+
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "core/clock.h"
+#include "devices/device_spec.h"
+#include "devices/executor.h"
+#include "devices/sensor.h"
+
+namespace joule {
+
+class SimulatedPowerModel
+    : public std::enable_shared_from_this<SimulatedPowerModel> {
+ public:
+  // REQUIRES: spec.pstates non-empty; clock and executor non-null.
+  static std::shared_ptr<SimulatedPowerModel> Create(const DeviceSpec& spec,
+                                                     Clock* clock,
+                                                     const Executor* executor);
+
+  SimulatedPowerModel(const SimulatedPowerModel&) = delete;
+  SimulatedPowerModel& operator=(const SimulatedPowerModel&) = delete;
+
+  // A Sensor whose Read() is this model's Read(), backend "simulated".
+  std::unique_ptr<Sensor> MakeSensor();
+  // An Actuator whose SetPState() is this model's SetPState().
+  std::unique_ptr<Actuator> MakeActuator();
+
+  absl::StatusOr<SensorReading> Read();
+  // InvalidArgument unless 0 <= pstate <= spec.max_pstate().
+  absl::Status SetPState(int pstate);
+  int pstate() const;
+
+ private:
+  SimulatedPowerModel(const DeviceSpec& spec, Clock* clock,
+                      const Executor* executor);
+
+  // Advances power, energy and temperature to `now` at the current P-state.
+  // REQUIRES: mu_ held.
+  void IntegrateLocked(TimePoint now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const DeviceSpec spec_;
+  Clock* const clock_;
+  const Executor* const executor_;
+
+  mutable absl::Mutex mu_;
+  int pstate_ ABSL_GUARDED_BY(mu_);
+  double temp_c_ ABSL_GUARDED_BY(mu_);
+  double energy_j_ ABSL_GUARDED_BY(mu_) = 0;
+  // End of the last integrated interval.
+  TimePoint integrated_at_ ABSL_GUARDED_BY(mu_);
+  Duration integrated_busy_ ABSL_GUARDED_BY(mu_){0};
+  // The previous Read(): what its utilisation and mean power are relative to.
+  TimePoint read_at_ ABSL_GUARDED_BY(mu_);
+  Duration read_busy_ ABSL_GUARDED_BY(mu_){0};
+  double read_energy_j_ ABSL_GUARDED_BY(mu_) = 0;
+  SensorReading last_reading_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace joule
+
+#endif  // JOULE_DEVICES_SIMULATED_POWER_H_
