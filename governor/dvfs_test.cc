@@ -1,0 +1,170 @@
+#include "governor/dvfs.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace joule {
+namespace {
+
+constexpr int kNever = -1;
+constexpr StepDirection kNone = StepDirection::kNone;
+constexpr StepDirection kUp = StepDirection::kUp;
+constexpr StepDirection kDown = StepDirection::kDown;
+
+struct Case {
+  const char* name;
+  const char* policy;
+  double mean, stddev, latest;
+  int current, cap, num_pstates;
+  int since_ms;  // kNever: no change yet
+  double mean_at_last_change;
+  StepDirection last_direction;
+  int want_pstate;
+  DvfsReason want_reason;
+};
+
+// Tunables: up 0.8, down 0.3, k 1.5, change_filter 0.15, min_interval 500 ms.
+const Case kCases[] = {
+    // name, policy, μ, σ, x, cur, cap, n, since, μ_last, last_dir → want
+    {"sustained_load_steps_up", "adaptive", 0.85, 0.02, 0.86, 1, 3, 4, 1000,
+     0.5, kUp, 2, DvfsReason::kSustainedLoad},
+    {"first_change_needs_no_interval", "adaptive", 0.9, 0.0, 0.9, 0, 3, 4,
+     kNever, 0, kNone, 1, DvfsReason::kSustainedLoad},
+    {"surge_above_noise_and_threshold_steps_up", "adaptive", 0.5, 0.1, 0.95, 1,
+     3, 4, 1000, 0.5, kNone, 2, DvfsReason::kSurge},
+    {"noise_within_mean_plus_k_sigma_holds", "adaptive", 0.6, 0.2, 0.85, 1, 3,
+     4, 1000, 0.5, kNone, 1, DvfsReason::kHold},
+    {"sample_above_noise_but_below_up_threshold_holds", "adaptive", 0.4, 0.05,
+     0.7, 1, 3, 4, 1000, 0.5, kNone, 1, DvfsReason::kHold},
+    {"lone_surge_in_idle_window_steps_up", "adaptive", 0.02, 0.12, 0.9, 1, 3, 4,
+     1000, 0.5, kNone, 2, DvfsReason::kSurge},
+    {"idle_steps_down", "adaptive", 0.1, 0.05, 0.1, 2, 3, 4, 1000, 0.5, kDown,
+     1, DvfsReason::kIdle},
+    {"low_mean_with_high_peaks_holds", "adaptive", 0.2, 0.1, 0.2, 2, 3, 4, 1000,
+     0.5, kNone, 2, DvfsReason::kHold},
+    {"up_rate_limited_inside_min_interval", "adaptive", 0.9, 0.0, 0.9, 1, 3, 4,
+     499, 0.5, kUp, 1, DvfsReason::kRateLimited},
+    {"up_allowed_at_exactly_min_interval", "adaptive", 0.9, 0.0, 0.9, 1, 3, 4,
+     500, 0.5, kUp, 2, DvfsReason::kSustainedLoad},
+    {"down_rate_limited_inside_min_interval", "adaptive", 0.1, 0.0, 0.1, 2, 3,
+     4, 100, 0.5, kDown, 2, DvfsReason::kRateLimited},
+    {"change_filter_blocks_reversal_down", "adaptive", 0.1, 0.0, 0.1, 2, 3, 4,
+     1000, 0.2, kUp, 2, DvfsReason::kChangeFiltered},
+    {"change_filter_passes_reversal_after_big_move", "adaptive", 0.1, 0.0, 0.1,
+     2, 3, 4, 1000, 0.85, kUp, 1, DvfsReason::kIdle},
+    {"change_filter_blocks_reversal_up", "adaptive", 0.85, 0.0, 0.85, 1, 3, 4,
+     1000, 0.8, kDown, 1, DvfsReason::kChangeFiltered},
+    {"change_filter_ignores_same_direction_step", "adaptive", 0.85, 0.0, 0.85,
+     1, 3, 4, 1000, 0.85, kUp, 2, DvfsReason::kSustainedLoad},
+    {"change_filter_ignores_thermal_forced_last_step", "adaptive", 0.85, 0.0,
+     0.85, 1, 3, 4, 1000, 0.85, kNone, 2, DvfsReason::kSustainedLoad},
+    {"above_cap_goes_to_cap_at_once", "adaptive", 0.95, 0.0, 0.95, 3, 1, 4, 0,
+     0.95, kUp, 1, DvfsReason::kThermalCap},
+    {"cap_ignores_rate_limit_and_filter", "adaptive", 0.1, 0.0, 0.1, 3, 2, 4,
+     10, 0.1, kUp, 2, DvfsReason::kThermalCap},
+    {"at_cap_wanting_up_holds", "adaptive", 0.95, 0.0, 0.95, 2, 2, 4, 1000, 0.5,
+     kUp, 2, DvfsReason::kAtCap},
+    {"at_top_wanting_up_holds", "adaptive", 0.95, 0.0, 0.95, 3, 3, 4, 1000, 0.5,
+     kUp, 3, DvfsReason::kAtCap},
+    {"at_bottom_wanting_down_holds", "adaptive", 0.0, 0.0, 0.0, 0, 3, 4, 1000,
+     0.5, kDown, 0, DvfsReason::kAtBottom},
+    {"cap_above_table_is_clamped", "adaptive", 0.95, 0.0, 0.95, 3, 9, 4, 1000,
+     0.5, kUp, 3, DvfsReason::kAtCap},
+    {"single_pstate_device_never_moves", "adaptive", 0.95, 0.0, 0.95, 0, 0, 1,
+     kNever, 0, kNone, 0, DvfsReason::kAtCap},
+    {"performance_goes_to_cap", "performance", 0.0, 0.0, 0.0, 0, 2, 4, 0, 0,
+     kNone, 2, DvfsReason::kPerformance},
+    {"performance_at_cap_stays", "performance", 0.0, 0.0, 0.0, 2, 2, 4, 0, 0,
+     kNone, 2, DvfsReason::kPerformance},
+    {"performance_above_cap_is_thermal", "performance", 1.0, 0.0, 1.0, 3, 1, 4,
+     0, 0, kNone, 1, DvfsReason::kThermalCap},
+    {"powersave_goes_to_zero", "powersave", 1.0, 0.0, 1.0, 3, 3, 4, 0, 0, kNone,
+     0, DvfsReason::kPowersave},
+    {"unknown_policy_is_adaptive", "bogus", 0.9, 0.0, 0.9, 1, 3, 4, kNever, 0,
+     kNone, 2, DvfsReason::kSustainedLoad},
+};
+
+class NextPStateTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(NextPStateTest, Decides) {
+  const Case& c = GetParam();
+  GovernorTunables t;
+  t.policy = c.policy;
+  t.up_threshold = 0.8;
+  t.down_threshold = 0.3;
+  t.k = 1.5;
+  t.change_filter = 0.15;
+  t.min_interval_ms = 500;
+
+  DvfsInputs in;
+  in.mean = c.mean;
+  in.stddev = c.stddev;
+  in.latest = c.latest;
+  in.current = c.current;
+  in.cap = c.cap;
+  in.num_pstates = c.num_pstates;
+  if (c.since_ms != kNever) {
+    in.since_last_change = std::chrono::milliseconds(c.since_ms);
+  }
+  in.mean_at_last_change = c.mean_at_last_change;
+  in.last_direction = c.last_direction;
+
+  const DvfsDecision d = NextPState(in, t);
+  EXPECT_EQ(d.pstate, c.want_pstate);
+  EXPECT_EQ(DvfsReasonName(d.reason), DvfsReasonName(c.want_reason));
+  const StepDirection want_dir = c.want_pstate > c.current   ? kUp
+                                 : c.want_pstate < c.current ? kDown
+                                                             : kNone;
+  EXPECT_EQ(StepDirectionName(d.direction), StepDirectionName(want_dir));
+  // One step at a time, except the cap and the static policies.
+  if (c.want_reason != DvfsReason::kThermalCap &&
+      c.want_reason != DvfsReason::kPerformance &&
+      c.want_reason != DvfsReason::kPowersave) {
+    EXPECT_LE(std::abs(d.pstate - c.current), 1);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, NextPStateTest, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           return std::string(info.param.name);
+                         });
+
+TEST(DvfsPredicatesTest, MinIntervalElapsed) {
+  GovernorTunables t;
+  t.min_interval_ms = 500;
+  EXPECT_FALSE(MinIntervalElapsed(std::chrono::milliseconds(499), t));
+  EXPECT_TRUE(MinIntervalElapsed(std::chrono::milliseconds(500), t));
+  EXPECT_TRUE(MinIntervalElapsed(Duration::max(), t));
+}
+
+TEST(DvfsPredicatesTest, ChangeFilterOnlyGuardsReversals) {
+  GovernorTunables t;
+  t.change_filter = 0.15;
+  DvfsInputs in;
+  in.mean = 0.5;
+  in.mean_at_last_change = 0.4;
+  in.last_direction = kUp;
+  EXPECT_TRUE(PassesChangeFilter(kUp, in, t));
+  EXPECT_FALSE(PassesChangeFilter(kDown, in, t));
+  in.mean_at_last_change = 0.65;
+  EXPECT_TRUE(PassesChangeFilter(kDown, in, t));
+  in.last_direction = kNone;
+  in.mean_at_last_change = 0.5;
+  EXPECT_TRUE(PassesChangeFilter(kDown, in, t));
+}
+
+TEST(DvfsNamesTest, KnownPoliciesAndNames) {
+  EXPECT_TRUE(IsKnownDvfsPolicy("adaptive"));
+  EXPECT_TRUE(IsKnownDvfsPolicy("performance"));
+  EXPECT_TRUE(IsKnownDvfsPolicy("powersave"));
+  EXPECT_FALSE(IsKnownDvfsPolicy("ondemand"));
+  EXPECT_EQ(DvfsReasonName(DvfsReason::kSurge), "surge");
+  EXPECT_EQ(DvfsReasonName(DvfsReason::kChangeFiltered), "change_filtered");
+  EXPECT_EQ(StepDirectionName(kDown), "down");
+}
+
+}  // namespace
+}  // namespace joule

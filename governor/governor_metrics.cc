@@ -1,0 +1,56 @@
+#include "governor/governor_metrics.h"
+
+namespace joule {
+
+GovernorMetrics::GovernorMetrics(Registry& r)
+    : frequency_hz(r.AddGauge("joule_device_frequency_hertz",
+                              "Clock frequency of the device's P-state.",
+                              {"device"})),
+      pstate(r.AddGauge("joule_device_pstate",
+                        "Current P-state index (0 is the slowest).",
+                        {"device"})),
+      temperature_c(r.AddGauge("joule_device_temperature_celsius",
+                               "Last temperature reading.", {"device"})),
+      power_w(r.AddGauge("joule_device_power_watts",
+                         "Mean power since the previous reading.", {"device"})),
+      utilization(r.AddGauge("joule_device_utilization_ratio",
+                             "Busy fraction since the previous reading.",
+                             {"device"})),
+      energy_j(r.AddCounter("joule_device_energy_joules_total",
+                            "Energy used by the device.", {"device"})),
+      transitions(r.AddCounter("joule_dvfs_transitions_total",
+                               "P-state changes applied, by direction.",
+                               {"device", "direction"})),
+      throttled(r.AddGauge("joule_thermal_throttled",
+                           "1 while the thermal cap is below the top P-state.",
+                           {"device"})),
+      critical(r.AddGauge("joule_device_critical",
+                          "1 while above the critical trip (dispatch stopped).",
+                          {"device"})),
+      actuator_errors(r.AddCounter("joule_actuator_errors_total",
+                                   "P-state changes the actuator refused.",
+                                   {"device"})),
+      sensor_errors(r.AddCounter("joule_sensor_errors_total",
+                                 "Sensor reads that failed.", {"device"})),
+      ticks(r.AddCounter("joule_governor_ticks_total",
+                         "Governor rounds completed.")
+                .WithLabels({})) {}
+
+DeviceMetrics GovernorMetrics::ForDevice(const std::string& device) {
+  return DeviceMetrics{
+      frequency_hz.WithLabels({device}),
+      pstate.WithLabels({device}),
+      temperature_c.WithLabels({device}),
+      power_w.WithLabels({device}),
+      utilization.WithLabels({device}),
+      energy_j.WithLabels({device}),
+      transitions.WithLabels({device, "up"}),
+      transitions.WithLabels({device, "down"}),
+      throttled.WithLabels({device}),
+      critical.WithLabels({device}),
+      actuator_errors.WithLabels({device}),
+      sensor_errors.WithLabels({device}),
+  };
+}
+
+}  // namespace joule

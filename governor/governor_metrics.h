@@ -1,0 +1,66 @@
+// GovernorMetrics: every metric the governor exports, declared in one place.
+//
+//   joule_device_frequency_hertz{device}          gauge   freq_khz * 1000
+//   joule_device_pstate{device}                   gauge   P-state index
+//   joule_device_temperature_celsius{device}      gauge   temp_mc / 1000
+//   joule_device_power_watts{device}              gauge
+//   joule_device_utilization_ratio{device}        gauge   0..1
+//   joule_device_energy_joules_total{device}      counter cumulative energy
+//   joule_dvfs_transitions_total{device,direction} counter direction=up|down
+//   joule_thermal_throttled{device}               gauge   0/1
+//   joule_device_critical{device}                 gauge   0/1
+//   joule_actuator_errors_total{device}           counter
+//   joule_sensor_errors_total{device}             counter
+//   joule_governor_ticks_total                    counter
+//
+// Thread-safe: the families and children are (telemetry/metrics.h); the
+// references stay valid for the Registry's lifetime. Registering twice in one
+// Registry crashes (metric names are code), so one Governor per Registry.
+#ifndef JOULE_GOVERNOR_GOVERNOR_METRICS_H_
+#define JOULE_GOVERNOR_GOVERNOR_METRICS_H_
+
+#include <string>
+
+#include "telemetry/metrics.h"
+
+namespace joule {
+
+// One device's children, looked up once so the tick touches only atomics.
+struct DeviceMetrics {
+  Gauge& frequency_hz;
+  Gauge& pstate;
+  Gauge& temperature_c;
+  Gauge& power_w;
+  Gauge& utilization;
+  Counter& energy_j;
+  Counter& transitions_up;
+  Counter& transitions_down;
+  Gauge& throttled;
+  Gauge& critical;
+  Counter& actuator_errors;
+  Counter& sensor_errors;
+};
+
+struct GovernorMetrics {
+  explicit GovernorMetrics(Registry& registry);
+
+  // Creates (or finds) the children labelled {device="<name>"}.
+  DeviceMetrics ForDevice(const std::string& device);
+
+  Family<Gauge>& frequency_hz;
+  Family<Gauge>& pstate;
+  Family<Gauge>& temperature_c;
+  Family<Gauge>& power_w;
+  Family<Gauge>& utilization;
+  Family<Counter>& energy_j;
+  Family<Counter>& transitions;
+  Family<Gauge>& throttled;
+  Family<Gauge>& critical;
+  Family<Counter>& actuator_errors;
+  Family<Counter>& sensor_errors;
+  Counter& ticks;
+};
+
+}  // namespace joule
+
+#endif  // JOULE_GOVERNOR_GOVERNOR_METRICS_H_
