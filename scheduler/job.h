@@ -1,0 +1,58 @@
+// Job: a submission as the scheduler sees it (JobSpec) and everything known
+// about it afterwards (JobInfo), from admission to its one terminal state.
+//
+// Plain values; the Scheduler owns the live records under its lock.
+#ifndef JOULE_SCHEDULER_JOB_H_
+#define JOULE_SCHEDULER_JOB_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/clock.h"
+#include "core/types.h"
+#include "scheduler/placement.h"
+
+namespace joule {
+
+using JobId = uint64_t;
+
+// A validated submission.
+struct JobSpec {
+  std::string model;  // empty when the cost was given explicitly
+  JobCost cost;
+  uint32_t batch = 1;
+  PriorityClass priority_class = PriorityClass::kInteractive;
+  Preference preference = Preference::kBalanced;
+  std::optional<TimePoint> deadline;
+  std::vector<DeviceKind> allowed_kinds;  // empty: any
+  bool dry_run = false;
+};
+
+struct JobInfo {
+  JobId id = 0;
+  JobState state = JobState::kQueued;
+  std::string model;
+  PriorityClass priority_class = PriorityClass::kInteractive;
+  // The device the job was placed on (last one, after any migration).
+  std::string device;
+  DeviceKind kind = DeviceKind::kCpu;
+  int pstate = 0;
+  uint64_t freq_khz = 0;
+  // Prediction at placement, replaced by the one at dispatch.
+  std::optional<Estimate> predicted;
+  double measured_time_s = 0;
+  double measured_energy_j = 0;
+  double queue_time_s = 0;
+  bool simulated = false;
+  Placement placement;
+  absl::Status error;  // why it did not complete
+  TimePoint submitted{};
+  TimePoint finished{};
+};
+
+}  // namespace joule
+
+#endif  // JOULE_SCHEDULER_JOB_H_

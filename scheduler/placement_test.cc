@@ -1,0 +1,266 @@
+#include "scheduler/placement.h"
+
+#include <cmath>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace joule {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+void ExpectClose(double actual, double expected) {
+  EXPECT_NEAR(actual, expected, 1e-12 * std::abs(expected)) << expected;
+}
+
+// A CPU with plenty of bandwidth and few ops, and an NPU with many int8 ops,
+// a fifth of the bandwidth, no fp32 and a 2 ms dispatch.
+//   cpu0 (P1): fp32 1e11, int8 2e11 ops/s; 1e11 B/s; 1 + 9 = 10 W busy
+//   npu0 (P0): fp16 5e12, int8 1e13 ops/s; 2e10 B/s; 0.1 + 0.9 = 1 W busy
+DeviceSpec Cpu() {
+  DeviceSpec s;
+  s.name = "cpu0";
+  s.kind = DeviceKind::kCpu;
+  s.pstates = {PState{1000000, 900, 4.0}, PState{2000000, 1000, 9.0}};
+  s.static_power_w = 1.0;
+  s.peak_ops_per_s = {1e11, 0, 2e11, 0};
+  s.mem_bw_bytes_per_s = 1e11;
+  return s;
+}
+
+DeviceSpec Npu() {
+  DeviceSpec s;
+  s.name = "npu0";
+  s.kind = DeviceKind::kNpu;
+  s.pstates = {PState{1000000, 800, 0.9}};
+  s.static_power_w = 0.1;
+  s.peak_ops_per_s = {0, 5e12, 1e13, 0};
+  s.mem_bw_bytes_per_s = 2e10;
+  s.dispatch_overhead_s = 2e-3;
+  return s;
+}
+
+// 1e10 ops on 2 MB (fp32). At int8 (0.5 MB), the fastest both share:
+//   cpu0: compute 1e10 / 2e11 = 50 ms (memory 5 us); E = 10 W · 50 ms = 0.5 J
+//   npu0: compute 1e10 / 1e13 = 1 ms (memory 25 us) + 2 ms dispatch = 3 ms;
+//         E = 1 W · 3 ms = 3 mJ
+JobCost ComputeBound() {
+  JobCost c;
+  c.ops_by_precision = {1e10, 0, 1e10, 0};
+  c.weight_bytes = 1e6;
+  c.activation_bytes = 1e6;
+  return c;
+}
+
+// 1e6 ops on 400 MB of weights (fp32), 100 MB at int8:
+//   cpu0: memory 1e8 / 1e11 = 1 ms (compute 5 us); E = 10 W · 1 ms = 10 mJ
+//   npu0: memory 1e8 / 2e10 = 5 ms + 2 ms dispatch = 7 ms; E = 7 mJ
+JobCost MemoryBound() {
+  JobCost c;
+  c.ops_by_precision = {1e6, 0, 1e6, 0};
+  c.weight_bytes = 4e8;
+  return c;
+}
+
+class PlacementTest : public ::testing::Test {
+ protected:
+  PlacementRequest Request(const JobCost& cost) {
+    PlacementRequest r;
+    r.cost = cost;
+    return r;  // interactive, balanced: 1/s, 1/J
+  }
+  std::vector<PlacementCandidate> Candidates() {
+    return {PlacementCandidate{&cpu_, 1}, PlacementCandidate{&npu_, 0}};
+  }
+
+  const DeviceSpec cpu_ = Cpu();
+  const DeviceSpec npu_ = Npu();
+  const SchedulerTunables tunables_{};
+};
+
+TEST_F(PlacementTest, ComputeBoundJobGoesToTheNpu) {
+  Placement p = Place(Request(ComputeBound()), Candidates(), tunables_);
+  ASSERT_EQ(p.chosen, 1);
+  ASSERT_EQ(p.candidates.size(), 2u);
+  const CandidateResult& cpu = p.candidates[0];
+  const CandidateResult& npu = p.candidates[1];
+  EXPECT_EQ(cpu.device, "cpu0");
+  EXPECT_EQ(npu.kind, DeviceKind::kNpu);
+  EXPECT_EQ(npu.estimate->precision, Precision::kInt8);
+  ExpectClose(cpu.finish_s, 0.05);
+  ExpectClose(cpu.score, 0.55);  // 1 · 0.05 s + 1 · 0.5 J
+  ExpectClose(npu.finish_s, 3e-3);
+  ExpectClose(npu.score, 6e-3);  // 1 · 3 ms + 1 · 3 mJ
+  EXPECT_FALSE(npu.estimate->memory_bound);
+  EXPECT_EQ(cpu.infeasible, Infeasible::kNone);
+  EXPECT_TRUE(cpu.reason.empty());
+  EXPECT_EQ(p.explanation,
+            "npu0 wins at int8, P0 (interactive, balanced: 1/s, 1/J): "
+            "score 0.006 = 1/s * 3.00 ms + 1/J * 3.00 mJ; next best cpu0 "
+            "score 0.55 (finish 50.00 ms, 500.00 mJ)");
+}
+
+TEST_F(PlacementTest, MemoryBoundJobGoesToTheCpu) {
+  Placement p = Place(Request(MemoryBound()), Candidates(), tunables_);
+  ASSERT_EQ(p.chosen, 0);
+  ExpectClose(p.candidates[0].finish_s, 1e-3);
+  ExpectClose(p.candidates[0].score, 0.011);  // 1 ms + 10 mJ
+  ExpectClose(p.candidates[1].finish_s, 7e-3);
+  ExpectClose(p.candidates[1].score, 0.014);  // 7 ms + 7 mJ
+  EXPECT_TRUE(p.candidates[0].estimate->memory_bound);
+  EXPECT_THAT(p.explanation, StartsWith("cpu0 wins"));
+}
+
+TEST_F(PlacementTest, BacklogShiftsTheChoice) {
+  std::vector<PlacementCandidate> c = Candidates();
+  c[0].backlog_s = 0.01;  // cpu0: finish 10 + 1 ms, score 0.011 + 0.01 = 0.021
+  Placement p = Place(Request(MemoryBound()), c, tunables_);
+  EXPECT_EQ(p.chosen, 1);  // npu0 still 0.014
+  ExpectClose(p.candidates[0].backlog_s, 0.01);
+  ExpectClose(p.candidates[0].finish_s, 0.011);
+  ExpectClose(p.candidates[0].score, 0.021);
+}
+
+TEST_F(PlacementTest, CandidatePStateIsUsed) {
+  std::vector<PlacementCandidate> c = Candidates();
+  c[0].pstate = 0;  // half clock: int8 compute 1e10 / 1e11 = 0.1 s at 5 W
+  Placement p = Place(Request(ComputeBound()), c, tunables_);
+  ExpectClose(p.candidates[0].finish_s, 0.1);
+  ExpectClose(p.candidates[0].estimate->energy_j, 0.5);
+  EXPECT_EQ(p.candidates[0].estimate->pstate, 0);
+}
+
+TEST_F(PlacementTest, LatencyAndEnergyPreferencesPickDifferentDevices) {
+  // Memory-bound: cpu0 1 ms / 10 mJ, npu0 7 ms / 7 mJ.
+  PlacementRequest req = Request(MemoryBound());
+  req.preference = Preference::kLatency;
+  Placement p = Place(req, Candidates(), tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  ExpectClose(p.candidates[0].score, 1e-3 + 1e-6 * 0.01);
+  EXPECT_THAT(p.explanation, HasSubstr("latency: 1/s, 1e-06/J"));
+
+  req.preference = Preference::kEnergy;
+  p = Place(req, Candidates(), tunables_);
+  EXPECT_EQ(p.chosen, 1);
+  ExpectClose(p.candidates[1].score, 1e-6 * 7e-3 + 7e-3);
+}
+
+TEST_F(PlacementTest, EffectiveWeights) {
+  ClassWeights w = EffectiveWeights(tunables_, PriorityClass::kRealtime,
+                                    Preference::kBalanced);
+  EXPECT_EQ(w.latency_weight_per_s, 10.0);
+  EXPECT_EQ(w.energy_weight_per_j, 1.0);
+  w = EffectiveWeights(tunables_, PriorityClass::kBatch, Preference::kBalanced);
+  EXPECT_EQ(w.latency_weight_per_s, 0.1);
+  w = EffectiveWeights(tunables_, PriorityClass::kBatch, Preference::kLatency);
+  EXPECT_EQ(w.latency_weight_per_s, 1.0);
+  EXPECT_EQ(w.energy_weight_per_j, 1e-6);
+  w = EffectiveWeights(tunables_, PriorityClass::kRealtime,
+                       Preference::kEnergy);
+  EXPECT_EQ(w.latency_weight_per_s, 1e-6);
+  EXPECT_EQ(w.energy_weight_per_j, 1.0);
+}
+
+TEST_F(PlacementTest, DeviceThatMissesTheDeadlineIsInfeasible) {
+  PlacementRequest req = Request(MemoryBound());
+  req.deadline_s = 5e-3;
+  req.preference = Preference::kEnergy;  // would pick npu0 without a deadline
+  Placement p = Place(req, Candidates(), tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  EXPECT_EQ(p.candidates[1].infeasible, Infeasible::kMissesDeadline);
+  EXPECT_EQ(p.candidates[1].reason,
+            "misses deadline: finish 7.00 ms > deadline 5.00 ms");
+  ASSERT_TRUE(p.candidates[1].estimate.has_value());  // still explained
+  EXPECT_THAT(p.explanation,
+              HasSubstr("; no other feasible device; npu0 misses deadline: "
+                        "finish 7.00 ms > deadline 5.00 ms"));
+}
+
+TEST_F(PlacementTest, NoFeasibleDevice) {
+  PlacementRequest req = Request(ComputeBound());
+  req.deadline_s = 2e-3;  // cpu0 50 ms, npu0 3 ms
+  Placement p = Place(req, Candidates(), tunables_);
+  EXPECT_EQ(p.chosen, -1);
+  EXPECT_EQ(p.explanation,
+            "no feasible device: cpu0 misses deadline: finish 50.00 ms > "
+            "deadline 2.00 ms; npu0 misses deadline: finish 3.00 ms > "
+            "deadline 2.00 ms");
+  EXPECT_EQ(Place(req, {}, tunables_).chosen, -1);
+}
+
+TEST_F(PlacementTest, CriticalDeviceIsSkipped) {
+  std::vector<PlacementCandidate> c = Candidates();
+  c[1].critical = true;
+  Placement p = Place(Request(ComputeBound()), c, tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  EXPECT_EQ(p.candidates[1].infeasible, Infeasible::kCritical);
+  EXPECT_EQ(p.candidates[1].reason, "critical temperature");
+  ASSERT_TRUE(p.candidates[1].estimate.has_value());
+  ExpectClose(p.candidates[1].finish_s, 3e-3);
+}
+
+TEST_F(PlacementTest, FullQueueIsSkipped) {
+  std::vector<PlacementCandidate> c = Candidates();
+  c[1].queue_full = true;
+  Placement p = Place(Request(ComputeBound()), c, tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  EXPECT_EQ(p.candidates[1].infeasible, Infeasible::kQueueFull);
+  EXPECT_EQ(p.candidates[1].reason, "queue full");
+}
+
+TEST_F(PlacementTest, OnlyAllowedKinds) {
+  PlacementRequest req = Request(ComputeBound());
+  req.allowed_kinds = {DeviceKind::kCpu, DeviceKind::kGpu};
+  Placement p = Place(req, Candidates(), tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  EXPECT_EQ(p.candidates[1].infeasible, Infeasible::kKindNotAllowed);
+  EXPECT_EQ(p.candidates[1].reason, "kind npu not allowed");
+}
+
+TEST_F(PlacementTest, NoCommonPrecision) {
+  JobCost fp32_only = ComputeBound();
+  fp32_only.ops_by_precision = {1e10, 0, 0, 0};
+  Placement p = Place(Request(fp32_only), Candidates(), tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  ExpectClose(p.candidates[0].finish_s, 0.1);  // 1e10 / 1e11 at fp32
+  EXPECT_EQ(p.candidates[1].infeasible, Infeasible::kNoCommonPrecision);
+  EXPECT_EQ(p.candidates[1].reason,
+            "no common precision (job: fp32; device: fp16,int8)");
+  EXPECT_FALSE(p.candidates[1].estimate.has_value());
+}
+
+TEST_F(PlacementTest, InfeasibilityIsReportedInCheckOrder) {
+  PlacementRequest req = Request(ComputeBound());
+  req.deadline_s = 1e-3;
+  std::vector<PlacementCandidate> c = Candidates();
+  for (PlacementCandidate& x : c) x.critical = x.queue_full = true;
+  req.allowed_kinds = {DeviceKind::kCpu};
+  Placement p = Place(req, c, tunables_);
+  EXPECT_EQ(p.candidates[0].infeasible, Infeasible::kCritical);
+  EXPECT_EQ(p.candidates[1].infeasible, Infeasible::kKindNotAllowed);
+  c[0].critical = false;
+  p = Place(req, c, tunables_);
+  EXPECT_EQ(p.candidates[0].infeasible, Infeasible::kMissesDeadline);
+  req.deadline_s.reset();
+  p = Place(req, c, tunables_);
+  EXPECT_EQ(p.candidates[0].infeasible, Infeasible::kQueueFull);
+}
+
+TEST_F(PlacementTest, EqualScoresKeepInputOrder) {
+  const DeviceSpec cpu1 = [] {
+    DeviceSpec s = Cpu();
+    s.name = "cpu1";
+    return s;
+  }();
+  std::vector<PlacementCandidate> c = {PlacementCandidate{&cpu1, 1},
+                                       PlacementCandidate{&cpu_, 1}};
+  Placement p = Place(Request(ComputeBound()), c, tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  EXPECT_THAT(p.explanation, StartsWith("cpu1 wins"));
+}
+
+}  // namespace
+}  // namespace joule
