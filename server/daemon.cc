@@ -1,0 +1,154 @@
+#include "server/daemon.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/policy_loader.h"
+#include "devices/profile_loader.h"
+#include "devices/simulated_device.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "scheduler/service.h"
+#include "server/admin_service.h"
+#include "server/status_page.h"
+#include "spdlog/spdlog.h"
+#include "telemetry/exposition.h"
+
+#ifndef JOULE_VERSION
+#define JOULE_VERSION "dev"
+#endif
+
+namespace joule {
+
+Daemon::Daemon() : policy_(&registry_) {}
+
+absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(
+    const DaemonOptions& options) {
+  std::unique_ptr<Daemon> d(new Daemon());
+  absl::Status s = d->Build(options);
+  if (!s.ok()) return s;
+  return d;
+}
+
+absl::Status Daemon::Build(const DaemonOptions& options) {
+  options_ = options;
+  clock_ = options.clock;
+  if (!clock_) {
+    own_clock_ = std::make_unique<RealClock>();
+    clock_ = own_clock_.get();
+  }
+  registry_
+      .AddGauge("joule_build_info", "Always 1; the labels say which build.",
+                {"version"})
+      .WithLabels({JOULE_VERSION})
+      .Set(1);
+
+  if (absl::Status s = policy_.Init(options.policy_path); !s.ok()) return s;
+  const PolicySnapshot policy = policy_.Current();
+  spdlog::info("policy generation {} loaded from {}", policy.generation,
+               policy.source);
+
+  absl::StatusOr<std::vector<DeviceSpec>> specs = LoadDevicesForPolicy(policy.policy);
+  if (!specs.ok()) return specs.status();
+  std::vector<Device*> raw;
+  for (const DeviceSpec& spec : *specs) {
+    // No hardware backend exists for these devices on this host: each is
+    // simulated from its profile and says so everywhere it is reported.
+    devices_.push_back(MakeSimulatedDevice(spec, clock_));
+    raw.push_back(devices_.back().get());
+    spdlog::info("device {} ({}): {} P-states up to {} MHz, simulated",
+                 spec.name, DeviceKindName(spec.kind), spec.pstates.size(),
+                 spec.pstates.back().freq_khz / 1000);
+  }
+
+  scheduler_ = std::make_unique<Scheduler>(clock_, raw,
+                                           policy.policy.scheduler, &registry_);
+  governor_ = std::make_unique<Governor>(
+      clock_, raw, policy.policy.governor, policy.policy.thermal, &registry_,
+      [this](const Device& dev) { scheduler_->OnDeviceChanged(dev); });
+  policy_.OnApply([this](const Policy& p) {
+    scheduler_->SetTunables(p.scheduler);
+    governor_->SetTunables(p.governor, p.thermal);
+  });
+
+  scheduler_service_ =
+      std::make_unique<SchedulerService>(scheduler_.get(), &models_, clock_);
+  admin_service_ = std::make_unique<AdminService>(&policy_);
+  http_ = std::make_unique<HttpServer>(options.metrics_listen);
+  InstallHttpHandlers();
+  return absl::OkStatus();
+}
+
+void Daemon::InstallHttpHandlers() {
+  http_->Handle("/metrics", [this](const HttpRequest&) {
+    scheduler_->Loads();  // refreshes the backlog gauges
+    HttpResponse r;
+    r.content_type = kExpositionContentType;
+    r.body = ExposeText(registry_);
+    return r;
+  });
+  http_->Handle("/healthz", [this](const HttpRequest&) {
+    HttpResponse r;
+    if (scheduler_->draining()) {
+      r.status = 503;
+      r.body = "draining\n";
+    } else {
+      r.body = "ok\n";
+    }
+    return r;
+  });
+  auto status = [this](const HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = RenderStatusPage(scheduler_->Loads(), policy_.Current(),
+                              scheduler_->draining());
+    return r;
+  };
+  http_->Handle("/", status);
+  http_->Handle("/status", status);
+}
+
+absl::Status Daemon::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.grpc_listen,
+                           grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.RegisterService(scheduler_service_.get());
+  builder.RegisterService(admin_service_.get());
+  grpc_server_ = builder.BuildAndStart();
+  if (!grpc_server_ || grpc_port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("gRPC cannot listen on ", options_.grpc_listen));
+  }
+  if (absl::Status s = http_->Start(); !s.ok()) {
+    grpc_server_->Shutdown();
+    return s;
+  }
+  if (options_.start_governor) governor_->Start();
+  running_ = true;
+  return absl::OkStatus();
+}
+
+void Daemon::Shutdown(Duration grace) {
+  if (!running_) return;
+  running_ = false;
+  scheduler_->StartDraining();
+  grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  if (!scheduler_->WaitIdleFor(grace)) {
+    spdlog::warn("shutdown: jobs still unfinished after the grace period; "
+                 "cancelling them");
+    scheduler_->CancelAll();
+  }
+  grpc_server_->Shutdown(std::chrono::system_clock::now() +
+                         std::chrono::seconds(1));
+  http_->Stop();
+  governor_->Stop();
+}
+
+Daemon::~Daemon() { Shutdown(Duration::zero()); }
+
+}  // namespace joule

@@ -1,0 +1,100 @@
+// Daemon: jouled's components wired together — policy, devices, scheduler,
+// governor, the gRPC services (Scheduler, Admin, health, reflection) and the
+// HTTP endpoint (/metrics, /healthz, /status). cmd/jouled.cc only parses
+// flags and handles signals; tests start a whole Daemon on port 0.
+//
+// Start here when reading the code: Create() shows every component and how
+// they connect.
+//
+// Thread-safe after Start(): ReloadPolicy and Shutdown may be called from any
+// thread.
+#ifndef JOULE_SERVER_DAEMON_H_
+#define JOULE_SERVER_DAEMON_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/clock.h"
+#include "devices/device.h"
+#include "governor/governor.h"
+#include "scheduler/model_registry.h"
+#include "scheduler/scheduler.h"
+#include "server/policy_store.h"
+#include "telemetry/http_server.h"
+#include "telemetry/metrics.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace joule {
+
+class SchedulerService;
+class AdminService;
+
+struct DaemonOptions {
+  std::string policy_path;  // empty: the embedded default policy
+  std::string grpc_listen = "127.0.0.1:50051";
+  std::string metrics_listen = "127.0.0.1:9810";
+  // nullptr: a RealClock owned by the daemon. Tests pass a ManualClock.
+  Clock* clock = nullptr;
+  // Run the governor on its own thread; tests may call governor().Tick().
+  bool start_governor = true;
+};
+
+class Daemon {
+ public:
+  static absl::StatusOr<std::unique_ptr<Daemon>> Create(
+      const DaemonOptions& options);
+  ~Daemon();  // Shutdown(0) if still running.
+
+  // Binds both listeners and starts the governor. Unavailable naming the
+  // address when a port cannot be bound.
+  absl::Status Start();
+  int grpc_port() const { return grpc_port_; }
+  uint16_t metrics_port() const { return http_->port(); }
+
+  absl::StatusOr<PolicySnapshot> ReloadPolicy(const std::string& path) {
+    return policy_.Reload(path);
+  }
+  // Stops accepting jobs (UNAVAILABLE, health NOT_SERVING), waits up to
+  // `grace` of wall time for queued and running jobs, then stops everything.
+  // Jobs still unfinished then are cancelled, so each client is told.
+  void Shutdown(Duration grace);
+
+  Clock& clock() { return *clock_; }
+  Registry& registry() { return registry_; }
+  Scheduler& scheduler() { return *scheduler_; }
+  Governor& governor() { return *governor_; }
+  ModelRegistry& models() { return models_; }
+  const std::vector<std::unique_ptr<Device>>& devices() const {
+    return devices_;
+  }
+
+ private:
+  Daemon();
+  absl::Status Build(const DaemonOptions& options);
+  void InstallHttpHandlers();
+
+  DaemonOptions options_;
+  std::unique_ptr<Clock> own_clock_;
+  Clock* clock_ = nullptr;
+  Registry registry_;
+  PolicyStore policy_;
+  ModelRegistry models_;
+  std::vector<std::unique_ptr<Device>> devices_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<Governor> governor_;
+  std::unique_ptr<SchedulerService> scheduler_service_;
+  std::unique_ptr<AdminService> admin_service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<HttpServer> http_;
+  int grpc_port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace joule
+
+#endif  // JOULE_SERVER_DAEMON_H_

@@ -1,0 +1,96 @@
+#include "server/policy_store.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "core/policy_loader.h"
+#include "spdlog/spdlog.h"
+
+namespace joule {
+
+PolicyStore::PolicyStore(Registry* metrics)
+    : reloads_(metrics->AddCounter(
+          "joule_policy_reloads_total",
+          "Policy loads after start-up, by result (success or failure).",
+          {"result"})) {
+  reloads_.WithLabels({"success"});
+  reloads_.WithLabels({"failure"});
+}
+
+absl::StatusOr<PolicySnapshot> PolicyStore::Read(
+    const std::string& path) const {
+  PolicySnapshot s;
+  if (path.empty() || path == kEmbeddedPolicySource) {
+    s.yaml = std::string(DefaultPolicyYaml());
+    s.source = kEmbeddedPolicySource;
+  } else {
+    std::ifstream in(path);
+    if (!in) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    s.yaml = buf.str();
+    s.source = path;
+  }
+  absl::StatusOr<Policy> p = ParsePolicy(s.yaml, s.source);
+  if (!p.ok()) return p.status();
+  s.policy = *std::move(p);
+  return s;
+}
+
+absl::Status PolicyStore::Init(const std::string& path) {
+  absl::StatusOr<PolicySnapshot> s = Read(path);
+  if (!s.ok()) return s.status();
+  std::lock_guard<std::mutex> l(mu_);
+  current_ = *std::move(s);
+  current_.generation = 1;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PolicySnapshot> PolicyStore::Reload(const std::string& path) {
+  std::lock_guard<std::mutex> reload(reload_mu_);
+  PolicySnapshot old = Current();
+  absl::StatusOr<PolicySnapshot> next = Read(path.empty() ? old.source : path);
+  if (next.ok() && next->policy.device_profile != old.policy.device_profile) {
+    next = absl::InvalidArgumentError(absl::StrCat(
+        next->source, ": devices.profile changed from '",
+        old.policy.device_profile, "' to '", next->policy.device_profile,
+        "': a new device profile needs a restart"));
+  }
+  if (!next.ok()) {
+    reloads_.WithLabels({"failure"}).Inc();
+    spdlog::error("policy reload rejected, keeping generation {} from {}: {}",
+                  old.generation, old.source,
+                  std::string(next.status().message()));
+    return next.status();
+  }
+  std::vector<std::function<void(const Policy&)>> appliers;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    next->generation = current_.generation + 1;
+    current_ = *next;
+    appliers = appliers_;
+  }
+  for (const auto& apply : appliers) apply(next->policy);
+  reloads_.WithLabels({"success"}).Inc();
+  spdlog::info("policy generation {} loaded from {}", next->generation,
+               next->source);
+  return next;
+}
+
+PolicySnapshot PolicyStore::Current() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return current_;
+}
+
+void PolicyStore::OnApply(std::function<void(const Policy&)> apply) {
+  std::lock_guard<std::mutex> l(mu_);
+  appliers_.push_back(std::move(apply));
+}
+
+}  // namespace joule
