@@ -51,21 +51,37 @@ std::string EnumName(const std::string& full, const std::string& prefix) {
   return Lower(full.rfind(prefix, 0) == 0 ? full.substr(prefix.size()) : full);
 }
 
+std::string PrecisionLabel(v1::Precision p) {
+  if (p == v1::PRECISION_UNSPECIFIED) return "-";
+  return EnumName<v1::Precision>(v1::Precision_Name(p), "PRECISION_");
+}
+
 void PrintResult(const v1::JobResult& r) {
-  std::cout << "job " << (r.job_id().empty() ? "(dry run)" : r.job_id())
-            << ": "
-            << EnumName<v1::JobState>(v1::JobState_Name(r.state()),
-                                      "JOB_STATE_")
-            << "\n";
-  if (!r.device().empty()) {
+  if (r.dry_run()) {
+    std::cout << "dry run: "
+              << (r.state() == v1::JOB_STATE_REJECTED ? "would be rejected"
+                                                      : "would be accepted")
+              << "\n";
+  } else {
+    std::cout << "job " << r.job_id() << ": "
+              << EnumName<v1::JobState>(v1::JobState_Name(r.state()),
+                                        "JOB_STATE_")
+              << "\n";
+  }
+  if (r.dry_run() && !r.device().empty()) {
+    std::cout << absl::StrFormat(
+        "device %s, P-state %d (%d MHz), %s%s: predicted %.3f ms, %.3f mJ\n",
+        r.device(), r.pstate(), r.freq_khz() / 1000,
+        PrecisionLabel(r.precision()), r.simulated() ? " (simulated)" : "",
+        r.predicted_time_s() * 1e3, r.predicted_energy_j() * 1e3);
+  } else if (!r.device().empty()) {
     std::cout << absl::StrFormat(
         "device %s, P-state %d (%d MHz), %s%s\n"
         "predicted %.3f ms, %.3f mJ; measured %.3f ms, %.3f mJ; queued "
         "%.3f ms\n",
         r.device(), r.pstate(), r.freq_khz() / 1000,
-        EnumName<v1::Precision>(v1::Precision_Name(r.precision()),
-                                "PRECISION_"),
-        r.simulated() ? " (simulated)" : "", r.predicted_time_s() * 1e3,
+        PrecisionLabel(r.precision()), r.simulated() ? " (simulated)" : "",
+        r.predicted_time_s() * 1e3,
         r.predicted_energy_j() * 1e3, r.measured_time_s() * 1e3,
         r.measured_energy_j() * 1e3, r.queue_time_s() * 1e3);
   }
@@ -86,9 +102,7 @@ void PrintResult(const v1::JobResult& r) {
         e.chosen() ? "*" : " ", e.device(),
         EnumName<v1::DeviceKind>(v1::DeviceKind_Name(e.kind()),
                                  "DEVICE_KIND_"),
-        EnumName<v1::Precision>(v1::Precision_Name(e.precision()),
-                                "PRECISION_"),
-        e.pstate(), e.compute_s() * 1e3, e.memory_s() * 1e3,
+        PrecisionLabel(e.precision()), e.pstate(), e.compute_s() * 1e3, e.memory_s() * 1e3,
         e.exec_s() * 1e3, e.backlog_s() * 1e3, e.finish_s() * 1e3,
         e.energy_j() * 1e3, e.score(), verdict);
   }
@@ -239,7 +253,8 @@ int Devices(const std::shared_ptr<grpc::Channel>& ch) {
         d.temperature_c(), d.power_w(), d.utilization() * 100,
         d.queue_depth(), d.backlog_s() * 1e3,
         d.critical() ? "critical" : (d.throttled() ? "throttled" : "ok"),
-        d.backend(), d.simulated() ? " (simulated)" : "");
+        d.backend(),
+        d.simulated() && d.backend() != "simulated" ? " (simulated)" : "");
   }
   return 0;
 }
