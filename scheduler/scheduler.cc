@@ -239,6 +239,7 @@ void Scheduler::DispatchLocked(int slot_index, Pending* p) {
     req.predicted_time = FromSeconds(est->exec_s);
     req.predicted_energy_j = est->energy_j;
     p->starts.emplace_back(slot_index, req);
+    ++starts_in_flight_;
     return;
   }
 }
@@ -255,6 +256,9 @@ void Scheduler::Run(Pending p) {
     executor->Start(req, [this, slot, id](const ExecResult& r) {
       OnExecDone(slot, id, r);
     });
+    std::lock_guard<std::mutex> l(mu_);
+    --starts_in_flight_;
+    submitted_cv_.notify_all();
   }
   for (auto& [done, info] : p.done) {
     if (done) done(info);
@@ -471,7 +475,8 @@ void Scheduler::CancelAll() {
 
 void Scheduler::WaitForSubmissions(uint64_t n) {
   std::unique_lock<std::mutex> l(mu_);
-  submitted_cv_.wait(l, [this, n] { return next_id_ - 1 >= n; });
+  submitted_cv_.wait(
+      l, [this, n] { return next_id_ - 1 >= n && starts_in_flight_ == 0; });
 }
 
 void Scheduler::WaitIdle() {

@@ -77,7 +77,8 @@ class Scheduler {
   // As WaitIdle, for at most `timeout` of wall time; true when idle.
   bool WaitIdleFor(Duration timeout);
   // Blocks until at least `n` jobs have been admitted or rejected in total
-  // (dry runs excluded): lets a test act once submissions it sent
+  // (dry runs excluded) and every job dispatched so far has been handed to
+  // its executor: lets a test advance a ManualClock once submissions it sent
   // asynchronously have arrived, without sleeping.
   void WaitForSubmissions(uint64_t n);
   // Cancels every queued and running job (shutdown after the grace period).
@@ -121,6 +122,8 @@ class Scheduler {
   std::unordered_map<JobId, JobInfo> finished_ ABSL_GUARDED_BY(mu_);
   std::deque<JobId> finished_order_ ABSL_GUARDED_BY(mu_);
   JobId next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // Dispatched jobs whose Executor::Start has not returned yet.
+  int starts_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
 };
 
