@@ -38,57 +38,58 @@ RealClock::RealClock() : thread_([this] { TimerThreadMain(); }) {}
 
 RealClock::~RealClock() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   thread_.join();
 }
 
 TimerId RealClock::RunAt(TimePoint when, Callback cb) {
   TimerId id;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     id = queue_.Add(when, std::move(cb));
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   return id;
 }
 
 bool RealClock::Cancel(TimerId id) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return queue_.Remove(id);
 }
 
 void RealClock::TimerThreadMain() {
-  std::unique_lock<std::mutex> l(mu_);
+  mu_.Lock();
   while (!stop_) {
     TimePoint when;
     Callback cb;
     if (queue_.PopDue(Now(), &when, &cb)) {
-      l.unlock();
+      mu_.Unlock();
       cb();
-      l.lock();
+      mu_.Lock();
     } else if (queue_.Empty()) {
-      cv_.wait(l);
+      cv_.Wait(&mu_);
     } else {
-      cv_.wait_until(l, queue_.Earliest());
+      cv_.WaitWithTimeout(&mu_, absl::FromChrono(queue_.Earliest() - Now()));
     }
   }
+  mu_.Unlock();
 }
 
 TimePoint ManualClock::Now() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return now_;
 }
 
 TimerId ManualClock::RunAt(TimePoint when, Callback cb) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return queue_.Add(when, std::move(cb));
 }
 
 bool ManualClock::Cancel(TimerId id) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return queue_.Remove(id);
 }
 
@@ -97,7 +98,7 @@ void ManualClock::AdvanceTo(TimePoint t) {
     TimePoint when;
     Callback cb;
     {
-      std::lock_guard<std::mutex> l(mu_);
+      absl::MutexLock l(&mu_);
       if (!queue_.PopDue(t, &when, &cb)) {
         if (t > now_) now_ = t;
         return;
@@ -112,7 +113,7 @@ bool ManualClock::RunNext() {
   TimePoint when;
   Callback cb;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     if (queue_.Empty()) return false;
     if (!queue_.PopDue(queue_.Earliest(), &when, &cb)) return false;
     if (when > now_) now_ = when;
@@ -122,7 +123,7 @@ bool ManualClock::RunNext() {
 }
 
 size_t ManualClock::PendingTimers() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return queue_.Size();
 }
 

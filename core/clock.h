@@ -12,15 +12,14 @@
 #define JOULE_CORE_CLOCK_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace joule {
 
@@ -84,8 +83,8 @@ class RealClock final : public Clock {
  private:
   void TimerThreadMain();
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
+  mutable absl::Mutex mu_;
+  absl::CondVar cv_;
   TimerQueue queue_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
@@ -112,7 +111,7 @@ class ManualClock final : public Clock {
   size_t PendingTimers() const;
 
  private:
-  mutable std::mutex mu_;
+  mutable absl::Mutex mu_;
   TimePoint now_ ABSL_GUARDED_BY(mu_);
   TimerQueue queue_ ABSL_GUARDED_BY(mu_);
 };

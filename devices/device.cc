@@ -16,28 +16,28 @@ Device::Device(DeviceSpec spec, std::unique_ptr<Executor> executor,
 }
 
 DeviceState Device::state() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return state_;
 }
 
 absl::Status Device::ApplyPState(int pstate) {
   absl::Status s = actuator_->SetPState(pstate);
   if (s.ok()) {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     state_.pstate = pstate;
   }
   return s;
 }
 
 void Device::SetThermal(int pstate_cap, bool throttled, bool critical) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   state_.pstate_cap = pstate_cap;
   state_.throttled = throttled;
   state_.critical = critical;
 }
 
 void Device::SetReading(const SensorReading& r) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   state_.last_reading = r;
 }
 

@@ -7,9 +7,9 @@
 #define JOULE_DEVICES_DEVICE_H_
 
 #include <memory>
-#include <mutex>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "devices/device_spec.h"
 #include "devices/executor.h"
 #include "devices/sensor.h"
@@ -48,7 +48,7 @@ class Device {
   const std::unique_ptr<Executor> executor_;
   const std::unique_ptr<Sensor> sensor_;
   const std::unique_ptr<Actuator> actuator_;
-  mutable std::mutex mu_;
+  mutable absl::Mutex mu_;
   DeviceState state_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -46,14 +46,14 @@ absl::StatusOr<PolicySnapshot> PolicyStore::Read(
 absl::Status PolicyStore::Init(const std::string& path) {
   absl::StatusOr<PolicySnapshot> s = Read(path);
   if (!s.ok()) return s.status();
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   current_ = *std::move(s);
   current_.generation = 1;
   return absl::OkStatus();
 }
 
 absl::StatusOr<PolicySnapshot> PolicyStore::Reload(const std::string& path) {
-  std::lock_guard<std::mutex> reload(reload_mu_);
+  absl::MutexLock reload(&reload_mu_);
   PolicySnapshot old = Current();
   absl::StatusOr<PolicySnapshot> next = Read(path.empty() ? old.source : path);
   if (next.ok() && next->policy.device_profile != old.policy.device_profile) {
@@ -71,7 +71,7 @@ absl::StatusOr<PolicySnapshot> PolicyStore::Reload(const std::string& path) {
   }
   std::vector<std::function<void(const Policy&)>> appliers;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     next->generation = current_.generation + 1;
     current_ = *next;
     appliers = appliers_;
@@ -84,12 +84,12 @@ absl::StatusOr<PolicySnapshot> PolicyStore::Reload(const std::string& path) {
 }
 
 PolicySnapshot PolicyStore::Current() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return current_;
 }
 
 void PolicyStore::OnApply(std::function<void(const Policy&)> apply) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   appliers_.push_back(std::move(apply));
 }
 

@@ -10,12 +10,12 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "core/policy.h"
 #include "telemetry/metrics.h"
 
@@ -47,8 +47,8 @@ class PolicyStore {
   absl::StatusOr<PolicySnapshot> Read(const std::string& path) const;
 
   Family<Counter>& reloads_;
-  std::mutex reload_mu_;  // serialises Reload; taken before mu_
-  mutable std::mutex mu_;
+  absl::Mutex reload_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // serialises Reload
+  mutable absl::Mutex mu_;
   PolicySnapshot current_ ABSL_GUARDED_BY(mu_);
   std::vector<std::function<void(const Policy&)>> appliers_
       ABSL_GUARDED_BY(mu_);
