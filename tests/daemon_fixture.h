@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -50,14 +51,21 @@ struct AsyncCall {
 
 class DaemonFixture : public ::testing::Test {
  protected:
+  DaemonFixture() {
+    // Tests run as parallel processes: each gets a directory of its own.
+    std::string tmpl = ::testing::TempDir() + "/joule-e2e-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) std::abort();
+    dir_ = tmpl;
+  }
   ~DaemonFixture() override {
     if (daemon_) daemon_->Shutdown(Duration::zero());
+    std::filesystem::remove_all(dir_);
   }
 
-  // Writes `yaml` to a file in the test's temp dir and returns its path.
-  std::string WriteFile(const std::string& name, const std::string& yaml) {
-    std::string path = ::testing::TempDir() + "/" + name;
-    std::ofstream(path) << yaml;
+  // Writes `text` to a file in the test's own directory; returns its path.
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
     return path;
   }
 
@@ -109,6 +117,7 @@ class DaemonFixture : public ::testing::Test {
     return req;
   }
 
+  std::string dir_;
   ManualClock clock_;
   std::unique_ptr<Daemon> daemon_;
   std::shared_ptr<grpc::Channel> channel_;
