@@ -26,6 +26,12 @@ int main(int argc, char** argv) {
   flags.Add("log-level", "info", "trace, debug, info, warn, error or off");
   flags.Add("shutdown-grace-ms", "5000",
             "on SIGINT/SIGTERM, how long running jobs may finish");
+  flags.Add("host-root", "/",
+            "root of /sys and /proc for the real CPU backends (cpufreq, "
+            "thermal, RAPL); empty: simulate every device");
+  flags.AddBool("cpufreq-userspace",
+                "pin frequencies with the userspace governor (default: cap "
+                "scaling_max_freq under the running governor)");
   flags.AddBool("help", "print this help");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     std::cerr << "jouled: " << s.message() << "\n";
@@ -64,6 +70,8 @@ int main(int argc, char** argv) {
   options.policy_path = flags.Get("policy");
   options.grpc_listen = flags.Get("listen");
   options.metrics_listen = flags.Get("metrics-listen");
+  options.host_root = flags.Get("host-root");
+  options.host_cpu.cpufreq.switch_to_userspace = flags.Bool("cpufreq-userspace");
   absl::StatusOr<std::unique_ptr<joule::Daemon>> daemon =
       joule::Daemon::Create(options);
   if (!daemon.ok()) {

@@ -36,13 +36,15 @@ TimePoint TimerQueue::Earliest() const {
 
 RealClock::RealClock() : thread_([this] { TimerThreadMain(); }) {}
 
-RealClock::~RealClock() {
+RealClock::~RealClock() { Stop(); }
+
+void RealClock::Stop() {
   {
     absl::MutexLock l(&mu_);
     stop_ = true;
   }
   cv_.SignalAll();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 TimerId RealClock::RunAt(TimePoint when, Callback cb) {

@@ -74,7 +74,12 @@ class TimerQueue {
 class RealClock final : public Clock {
  public:
   RealClock();
-  ~RealClock() override;  // Pending timers are dropped.
+  ~RealClock() override;  // Stop()s.
+
+  // Joins the timer thread (waiting for a callback running now) and drops
+  // pending timers; later RunAt() timers never run. Lets an owner stop all
+  // callbacks before destroying what they point to. Idempotent.
+  void Stop();
 
   TimePoint Now() const override { return std::chrono::steady_clock::now(); }
   TimerId RunAt(TimePoint when, Callback cb) override;

@@ -1,11 +1,13 @@
 #include "server/daemon.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/policy_loader.h"
 #include "devices/profile_loader.h"
 #include "devices/simulated_device.h"
+#include "devices/simulated_executor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -53,16 +55,9 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
 
   absl::StatusOr<std::vector<DeviceSpec>> specs = LoadDevicesForPolicy(policy.policy);
   if (!specs.ok()) return specs.status();
+  if (absl::Status s = MakeDevices(*specs); !s.ok()) return s;
   std::vector<Device*> raw;
-  for (const DeviceSpec& spec : *specs) {
-    // No hardware backend exists for these devices on this host: each is
-    // simulated from its profile and says so everywhere it is reported.
-    devices_.push_back(MakeSimulatedDevice(spec, clock_));
-    raw.push_back(devices_.back().get());
-    spdlog::info("device {} ({}): {} P-states up to {} MHz, simulated",
-                 spec.name, DeviceKindName(spec.kind), spec.pstates.size(),
-                 spec.pstates.back().freq_khz / 1000);
-  }
+  for (const auto& d : devices_) raw.push_back(d.get());
 
   scheduler_ = std::make_unique<Scheduler>(clock_, raw,
                                            policy.policy.scheduler, &registry_);
@@ -79,6 +74,40 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
   admin_service_ = std::make_unique<AdminService>(&policy_);
   http_ = std::make_unique<HttpServer>(options.metrics_listen);
   InstallHttpHandlers();
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::MakeDevices(const std::vector<DeviceSpec>& specs) {
+  std::optional<HostProbe> host;
+  if (!options_.host_root.empty()) {
+    host = ProbeHost(options_.host_root);
+    spdlog::info("{}", host->Summary());
+  }
+  bool host_cpu_taken = false;  // the first profile CPU becomes the host's
+  for (const DeviceSpec& spec : specs) {
+    std::unique_ptr<Device> device;
+    if (host && host->has_cpufreq() && !host_cpu_taken &&
+        spec.kind == DeviceKind::kCpu) {
+      absl::StatusOr<DeviceSpec> host_spec = HostCpuSpec(spec, *host);
+      if (host_spec.ok()) {
+        device = MakeHostCpuDevice(*host_spec, *host, clock_,
+                                   std::make_unique<SimulatedExecutor>(clock_),
+                                   options_.host_cpu);  // logs its own line
+      } else {
+        spdlog::warn("{}: {}", spec.name, host_spec.status().ToString());
+      }
+      host_cpu_taken = device != nullptr;
+    }
+    if (!device) {
+      // No hardware backend for this device here: simulated from its
+      // profile, and reported as simulated everywhere.
+      device = MakeSimulatedDevice(spec, clock_);
+      spdlog::info("device {} ({}): {} P-states up to {} MHz, simulated",
+                   spec.name, std::string(DeviceKindName(spec.kind)),
+                   spec.pstates.size(), spec.pstates.back().freq_khz / 1000);
+    }
+    devices_.push_back(std::move(device));
+  }
   return absl::OkStatus();
 }
 
@@ -149,6 +178,10 @@ void Daemon::Shutdown(Duration grace) {
   governor_->Stop();
 }
 
-Daemon::~Daemon() { Shutdown(Duration::zero()); }
+Daemon::~Daemon() {
+  Shutdown(Duration::zero());
+  // No timer may run into the members destroyed after this.
+  if (own_clock_) own_clock_->Stop();
+}
 
 }  // namespace joule

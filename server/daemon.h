@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "core/clock.h"
 #include "devices/device.h"
+#include "devices/host_probe.h"
 #include "governor/governor.h"
 #include "scheduler/model_registry.h"
 #include "scheduler/scheduler.h"
@@ -42,6 +43,11 @@ struct DaemonOptions {
   Clock* clock = nullptr;
   // Run the governor on its own thread; tests may call governor().Tick().
   bool start_governor = true;
+  // Root of the host's /sys and /proc for the real CPU backends (cpufreq,
+  // thermal zones, RAPL, /proc/stat); empty: no probe, every device is
+  // simulated (tests, so they never touch the real cpufreq).
+  std::string host_root;
+  HostCpuOptions host_cpu;
 };
 
 class Daemon {
@@ -76,10 +82,13 @@ class Daemon {
  private:
   Daemon();
   absl::Status Build(const DaemonOptions& options);
+  // One Device per profile entry: the host's real CPU backends for the first
+  // CPU when the host has cpufreq, simulated from the profile otherwise.
+  absl::Status MakeDevices(const std::vector<DeviceSpec>& specs);
   void InstallHttpHandlers();
 
   DaemonOptions options_;
-  std::unique_ptr<Clock> own_clock_;
+  std::unique_ptr<RealClock> own_clock_;
   Clock* clock_ = nullptr;
   Registry registry_;
   PolicyStore policy_;
