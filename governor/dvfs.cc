@@ -60,7 +60,76 @@ DvfsDecision Adaptive(const DvfsInputs& in, int cap,
   return Make(in.current, in.current + step, why);
 }
 
+// f_p in kHz; p + 1 when the table is absent, i.e. evenly spaced with
+// f_p / f_max = (p + 1) / num_pstates (only ratios matter to the policies).
+double FreqKhz(const DvfsInputs& in, int p) {
+  if (static_cast<int>(in.freq_khz.size()) == std::max(in.num_pstates, 1)) {
+    return static_cast<double>(in.freq_khz[p]);
+  }
+  return static_cast<double>(p + 1);
+}
+
+// Ondemand below the cap; see dvfs.h.
+DvfsDecision Ondemand(const DvfsInputs& in, int cap,
+                      const GovernorTunables& t) {
+  if (in.latest > t.up_threshold) {
+    return Make(in.current, cap, DvfsReason::kOndemandMax);
+  }
+  const double f_min = FreqKhz(in, 0);
+  const double f_max = FreqKhz(in, std::max(in.num_pstates - 1, 0));
+  const double target = f_min + in.latest * (f_max - f_min);
+  return Make(in.current, PStateClosest(in, target, cap),
+              DvfsReason::kOndemandProportional);
+}
+
+// Schedutil below the cap; see dvfs.h.
+DvfsDecision Schedutil(const DvfsInputs& in, int cap) {
+  const double f_max = FreqKhz(in, std::max(in.num_pstates - 1, 0));
+  const double f_cur =
+      FreqKhz(in, std::clamp(in.current, 0, std::max(in.num_pstates - 1, 0)));
+  const double util = in.latest * f_cur / f_max;
+  return Make(in.current, PStateAtLeast(in, 1.25 * f_max * util, cap),
+              DvfsReason::kSchedutil);
+}
+
+// Conservative below the cap; see dvfs.h.
+DvfsDecision Conservative(const DvfsInputs& in, int cap,
+                          const GovernorTunables& t) {
+  if (in.latest > t.up_threshold) {
+    if (in.current >= cap)
+      return Make(in.current, in.current, DvfsReason::kAtCap);
+    return Make(in.current, in.current + 1, DvfsReason::kConservativeUp);
+  }
+  if (in.latest < t.down_threshold) {
+    if (in.current <= 0) {
+      return Make(in.current, in.current, DvfsReason::kAtBottom);
+    }
+    return Make(in.current, in.current - 1, DvfsReason::kConservativeDown);
+  }
+  return Make(in.current, in.current, DvfsReason::kHold);
+}
+
 }  // namespace
+
+int PStateAtLeast(const DvfsInputs& in, double target_khz, int cap) {
+  const int top = std::clamp(cap, 0, std::max(in.num_pstates - 1, 0));
+  for (int p = 0; p < top; ++p) {
+    if (FreqKhz(in, p) >= target_khz) return p;
+  }
+  return top;
+}
+
+int PStateClosest(const DvfsInputs& in, double target_khz, int cap) {
+  const int top = std::clamp(cap, 0, std::max(in.num_pstates - 1, 0));
+  int best = 0;
+  for (int p = 1; p <= top; ++p) {
+    if (std::fabs(FreqKhz(in, p) - target_khz) <=
+        std::fabs(FreqKhz(in, best) - target_khz)) {
+      best = p;
+    }
+  }
+  return best;
+}
 
 std::string_view StepDirectionName(StepDirection d) {
   switch (d) {
@@ -98,13 +167,24 @@ std::string_view DvfsReasonName(DvfsReason r) {
       return "performance";
     case DvfsReason::kPowersave:
       return "powersave";
+    case DvfsReason::kOndemandMax:
+      return "ondemand_max";
+    case DvfsReason::kOndemandProportional:
+      return "ondemand_proportional";
+    case DvfsReason::kSchedutil:
+      return "schedutil";
+    case DvfsReason::kConservativeUp:
+      return "conservative_up";
+    case DvfsReason::kConservativeDown:
+      return "conservative_down";
   }
   return "unknown";
 }
 
 bool IsKnownDvfsPolicy(std::string_view policy) {
   return policy == "adaptive" || policy == "performance" ||
-         policy == "powersave";
+         policy == "powersave" || policy == "ondemand" ||
+         policy == "schedutil" || policy == "conservative";
 }
 
 bool MinIntervalElapsed(Duration since_last_change, const GovernorTunables& t) {
@@ -128,6 +208,9 @@ DvfsDecision NextPState(const DvfsInputs& in, const GovernorTunables& t) {
   if (t.policy == "powersave") {
     return Make(in.current, 0, DvfsReason::kPowersave);
   }
+  if (t.policy == "ondemand") return Ondemand(in, cap, t);
+  if (t.policy == "schedutil") return Schedutil(in, cap);
+  if (t.policy == "conservative") return Conservative(in, cap, t);
   return Adaptive(in, cap, t);
 }
 

@@ -23,6 +23,29 @@
 //       !PassesChangeFilter(direction)                  → hold
 //                                                         ("change_filtered")
 //       otherwise next = current ± 1.
+//   Linux-like baselines, for joule-sim comparisons. Each reads only the
+//   latest sample x (as the kernel governors read the last sampling period;
+//   no window, no rate limit, no change filter: those are adaptive's), with
+//   f_p the frequency of P-state p (DvfsInputs::freq_khz), f_min = f_0,
+//   f_max = f_top, PStateAtLeast(f) = the lowest P-state whose frequency is
+//   ≥ f (CPUFREQ_RELATION_L) and PStateClosest(f) = the P-state whose
+//   frequency is nearest f, the higher on a tie (CPUFREQ_RELATION_C), both
+//   never above the cap:
+//     "ondemand" (drivers/cpufreq/cpufreq_ondemand.c, od_update):
+//       x > up                → next = cap                  ("ondemand_max")
+//       otherwise             → next = PStateClosest(f_min + x·(f_max − f_min))
+//                                                     ("ondemand_proportional")
+//       so it jumps straight up under load and falls in proportion to it.
+//     "schedutil" (kernel/sched/cpufreq_schedutil.c, get_next_freq):
+//       util = x · f_cur / f_max (the busy fraction at f_cur as a share of
+//              the capacity at f_max: the kernel's frequency-invariant util)
+//       next = PStateAtLeast(1.25 · f_max · util)            ("schedutil")
+//       (= 1.25 · f_cur · x: 25% headroom over the work actually done.)
+//     "conservative" (drivers/cpufreq/cpufreq_conservative.c, cs_dbs_update,
+//     with one P-state as its freq_step):
+//       x > up   → current + 1 ("conservative_up"; at the cap: "at_cap")
+//       x < down → current − 1 ("conservative_down"; at 0: "at_bottom")
+//       otherwise hold ("hold")
 //   Every policy first enforces the thermal cap:
 //       current > cap → next = cap at once ("thermal_cap"), ignoring the rate
 //       limit and the change filter: thermal wins.
@@ -33,7 +56,9 @@
 #ifndef JOULE_GOVERNOR_DVFS_H_
 #define JOULE_GOVERNOR_DVFS_H_
 
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/policy.h"
@@ -55,6 +80,11 @@ enum class DvfsReason {
   kThermalCap,      // above the cap: forced down to it
   kPerformance,     // performance policy: to the cap
   kPowersave,       // powersave policy: to 0
+  kOndemandMax,     // ondemand: x > up_threshold, to the cap
+  kOndemandProportional,  // ondemand: to f_min + x·(f_max − f_min)
+  kSchedutil,             // schedutil: to 1.25 · f_max · util
+  kConservativeUp,        // conservative: x > up_threshold, one step up
+  kConservativeDown,      // conservative: x < down_threshold, one step down
 };
 // Short snake_case name for logs and labels: "surge", "rate_limited", ...
 std::string_view DvfsReasonName(DvfsReason r);
@@ -66,6 +96,10 @@ struct DvfsInputs {
   int current = 0;    // P-state the device runs at now
   int cap = 0;        // highest P-state thermal allows
   int num_pstates = 1;
+  // Frequency of each P-state, slowest first (num_pstates entries). Empty:
+  // the frequency-based baselines assume evenly spaced ones,
+  // f_p = (p + 1) / num_pstates of f_max.
+  std::vector<uint64_t> freq_khz;
   // Time since this device's last P-state change; Duration::max() if never.
   Duration since_last_change = Duration::max();
   // μ when that change was made, and which way it went (kNone: no change yet,
@@ -81,8 +115,16 @@ struct DvfsDecision {
   StepDirection direction = StepDirection::kNone;
 };
 
-// True for "adaptive", "performance" and "powersave".
+// True for "adaptive", "performance", "powersave", "ondemand", "schedutil"
+// and "conservative".
 bool IsKnownDvfsPolicy(std::string_view policy);
+
+// The lowest P-state whose frequency is at least `target_khz`, clamped to
+// [0, cap] (the cap when none is fast enough). CPUFREQ_RELATION_L.
+int PStateAtLeast(const DvfsInputs& in, double target_khz, int cap);
+// The P-state whose frequency is nearest `target_khz` (the higher on a tie),
+// clamped to [0, cap]. CPUFREQ_RELATION_C.
+int PStateClosest(const DvfsInputs& in, double target_khz, int cap);
 
 // Rate limit: a device changes P-state at most once per min_interval_ms.
 //   since_last_change ≥ min_interval_ms

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -160,10 +161,140 @@ TEST(DvfsNamesTest, KnownPoliciesAndNames) {
   EXPECT_TRUE(IsKnownDvfsPolicy("adaptive"));
   EXPECT_TRUE(IsKnownDvfsPolicy("performance"));
   EXPECT_TRUE(IsKnownDvfsPolicy("powersave"));
-  EXPECT_FALSE(IsKnownDvfsPolicy("ondemand"));
+  EXPECT_TRUE(IsKnownDvfsPolicy("ondemand"));
+  EXPECT_TRUE(IsKnownDvfsPolicy("schedutil"));
+  EXPECT_TRUE(IsKnownDvfsPolicy("conservative"));
+  EXPECT_FALSE(IsKnownDvfsPolicy("turbo"));
+  EXPECT_EQ(DvfsReasonName(DvfsReason::kOndemandProportional),
+            "ondemand_proportional");
+  EXPECT_EQ(DvfsReasonName(DvfsReason::kConservativeDown), "conservative_down");
   EXPECT_EQ(DvfsReasonName(DvfsReason::kSurge), "surge");
   EXPECT_EQ(DvfsReasonName(DvfsReason::kChangeFiltered), "change_filtered");
   EXPECT_EQ(StepDirectionName(kDown), "down");
+}
+
+// --- Linux-like baselines: ondemand, schedutil, conservative --------------
+
+// Five P-states at 200, 400, 600, 800 and 1000 MHz (f_min 200, f_max 1000).
+const std::vector<uint64_t> kFreqsKhz = {200000, 400000, 600000, 800000,
+                                         1000000};
+
+struct FreqCase {
+  const char* name;
+  const char* policy;
+  double latest;  // x
+  int current, cap;
+  bool with_table;  // false: no freq_khz, evenly spaced (same ratios here)
+  int want_pstate;
+  DvfsReason want_reason;
+};
+
+// Tunables: up 0.8, down 0.3; min_interval 500 ms and the change filter are
+// set to block everything, to show these policies ignore them.
+const FreqCase kFreqCases[] = {
+    // ondemand: x > up → cap; else PStateAtLeast(200 + x·800 MHz).
+    {"ondemand_load_above_up_jumps_to_top", "ondemand", 0.9, 1, 4, true, 4,
+     DvfsReason::kOndemandMax},
+    {"ondemand_jump_stops_at_the_cap", "ondemand", 0.9, 1, 2, true, 2,
+     DvfsReason::kOndemandMax},
+    {"ondemand_half_load_falls_to_600", "ondemand", 0.5, 4, 4, true, 2,
+     DvfsReason::kOndemandProportional},  // 200 + 400 = 600 MHz
+    {"ondemand_30pct_goes_to_the_closest_400", "ondemand", 0.3, 4, 4, true, 1,
+     DvfsReason::kOndemandProportional},  // 440 MHz → 400
+    {"ondemand_tie_takes_the_higher", "ondemand", 0.375, 4, 4, true, 2,
+     DvfsReason::kOndemandProportional},  // 500 MHz: 400 and 600 tie → 600
+    {"ondemand_idle_falls_to_bottom", "ondemand", 0.0, 4, 4, true, 0,
+     DvfsReason::kOndemandProportional},
+    {"ondemand_at_up_threshold_is_proportional", "ondemand", 0.8, 4, 4, true, 3,
+     DvfsReason::kOndemandProportional},  // 840 MHz → 800
+    {"ondemand_proportional_obeys_cap", "ondemand", 0.7, 0, 2, true, 2,
+     DvfsReason::kOndemandProportional},  // 760 MHz → 800, capped at P2
+    {"ondemand_above_cap_is_thermal", "ondemand", 0.9, 4, 1, true, 1,
+     DvfsReason::kThermalCap},
+    // schedutil: util = x·f_cur/f_max; PStateAtLeast(1.25·1000 MHz·util).
+    {"schedutil_busy_at_400_goes_to_600", "schedutil", 1.0, 1, 4, true, 2,
+     DvfsReason::kSchedutil},  // util 0.4 → 500 MHz
+    {"schedutil_half_busy_at_top_goes_to_800", "schedutil", 0.5, 4, 4, true, 3,
+     DvfsReason::kSchedutil},  // 625 MHz
+    {"schedutil_80pct_at_top_holds", "schedutil", 0.8, 4, 4, true, 4,
+     DvfsReason::kSchedutil},  // 1000 MHz
+    {"schedutil_light_load_falls_to_bottom", "schedutil", 0.1, 4, 4, true, 0,
+     DvfsReason::kSchedutil},  // 125 MHz
+    {"schedutil_obeys_cap", "schedutil", 1.0, 2, 2, true, 2,
+     DvfsReason::kSchedutil},  // 750 MHz → P3, capped at P2
+    {"schedutil_without_table_assumes_even_steps", "schedutil", 1.0, 1, 4,
+     false, 2, DvfsReason::kSchedutil},
+    // conservative: one step up above up, one down below down.
+    {"conservative_steps_up", "conservative", 0.9, 1, 4, true, 2,
+     DvfsReason::kConservativeUp},
+    {"conservative_at_cap_holds", "conservative", 0.9, 2, 2, true, 2,
+     DvfsReason::kAtCap},
+    {"conservative_steps_down", "conservative", 0.2, 3, 4, true, 2,
+     DvfsReason::kConservativeDown},
+    {"conservative_at_bottom_holds", "conservative", 0.2, 0, 4, true, 0,
+     DvfsReason::kAtBottom},
+    {"conservative_between_thresholds_holds", "conservative", 0.5, 3, 4, true,
+     3, DvfsReason::kHold},
+};
+
+class BaselinePolicyTest : public ::testing::TestWithParam<FreqCase> {};
+
+TEST_P(BaselinePolicyTest, Decides) {
+  const FreqCase& c = GetParam();
+  GovernorTunables t;
+  t.policy = c.policy;
+  t.up_threshold = 0.8;
+  t.down_threshold = 0.3;
+  t.min_interval_ms = 500;
+  t.change_filter = 1.0;
+  DvfsInputs in;
+  in.latest = c.latest;
+  in.mean = 0.5;  // ignored by these policies
+  in.current = c.current;
+  in.cap = c.cap;
+  in.num_pstates = 5;
+  if (c.with_table) in.freq_khz = kFreqsKhz;
+  in.since_last_change = std::chrono::milliseconds(0);
+  in.mean_at_last_change = in.mean;
+  in.last_direction = kDown;
+
+  const DvfsDecision d = NextPState(in, t);
+  EXPECT_EQ(d.pstate, c.want_pstate);
+  EXPECT_EQ(DvfsReasonName(d.reason), DvfsReasonName(c.want_reason));
+  const StepDirection want_dir = c.want_pstate > c.current   ? kUp
+                                 : c.want_pstate < c.current ? kDown
+                                                             : kNone;
+  EXPECT_EQ(StepDirectionName(d.direction), StepDirectionName(want_dir));
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, BaselinePolicyTest,
+                         ::testing::ValuesIn(kFreqCases),
+                         [](const ::testing::TestParamInfo<FreqCase>& info) {
+                           return std::string(info.param.name);
+                         });
+
+TEST(DvfsPredicatesTest, PStateAtLeastIsRelationLowAndCapped) {
+  DvfsInputs in;
+  in.num_pstates = 5;
+  in.freq_khz = kFreqsKhz;
+  EXPECT_EQ(PStateAtLeast(in, 0, 4), 0);
+  EXPECT_EQ(PStateAtLeast(in, 600000, 4), 2);  // exactly a P-state
+  EXPECT_EQ(PStateAtLeast(in, 600001, 4), 3);
+  EXPECT_EQ(PStateAtLeast(in, 1e12, 4), 4);    // above the top: the top
+  EXPECT_EQ(PStateAtLeast(in, 800000, 1), 1);  // never above the cap
+  EXPECT_EQ(PStateAtLeast(in, 800000, 9), 3);  // cap clamped to the table
+}
+
+TEST(DvfsPredicatesTest, PStateClosestIsRelationCloseAndCapped) {
+  DvfsInputs in;
+  in.num_pstates = 5;
+  in.freq_khz = kFreqsKhz;
+  EXPECT_EQ(PStateClosest(in, 0, 4), 0);
+  EXPECT_EQ(PStateClosest(in, 440000, 4), 1);
+  EXPECT_EQ(PStateClosest(in, 500000, 4), 2);  // a tie goes up
+  EXPECT_EQ(PStateClosest(in, 560000, 4), 2);
+  EXPECT_EQ(PStateClosest(in, 1e12, 4), 4);
+  EXPECT_EQ(PStateClosest(in, 1e12, 2), 2);  // never above the cap
 }
 
 }  // namespace

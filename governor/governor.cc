@@ -133,6 +133,9 @@ DvfsInputs Governor::Inputs(const Slot& s, const SensorReading& r, int current,
   in.current = current;
   in.cap = s.thermal.pstate_cap;
   in.num_pstates = static_cast<int>(s.device->spec().pstates.size());
+  for (const PState& p : s.device->spec().pstates) {
+    in.freq_khz.push_back(p.freq_khz);
+  }
   if (s.last_change.has_value()) in.since_last_change = now - *s.last_change;
   in.mean_at_last_change = s.mean_at_last_change;
   in.last_direction = s.last_direction;

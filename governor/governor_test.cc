@@ -73,7 +73,9 @@ class FakeActuator : public Actuator {
 class FakeExecutor : public Executor {
  public:
   void Start(const ExecRequest&, DoneCallback done) override {
-    done(ExecResult{absl::OkStatus(), Duration{0}, 0.0, true});
+    ExecResult r;
+    r.simulated = true;
+    done(r);
   }
   bool Cancel(uint64_t) override { return false; }
   Duration BusyTime() const override { return Duration{0}; }

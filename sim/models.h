@@ -1,0 +1,59 @@
+// Models: the cost records joule-sim's workloads are made of (ModelSpec), and
+// the built-in catalogue of edge-inference models the reference scenario
+// uses: a camera object detector, an always-on wake-word spotter, OCR and a
+// BERT-base-like NLP model. Each record gives ops per precision, weight and
+// activation bytes, input/output bytes, priority class, deadline and the
+// device kinds it may run on; models.cc cites where each figure comes from
+// and says which are approximations.
+//
+// Plain values and stateless functions; thread-safe.
+#ifndef JOULE_SIM_MODELS_H_
+#define JOULE_SIM_MODELS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.h"
+
+namespace joule {
+
+struct ModelSpec {
+  std::string name;     // unique in a scenario; [A-Za-z0-9_.-]+
+  std::string summary;  // one line for the report ("2.5 GMAC detector")
+  JobCost cost;         // per item; see core/types.h
+  uint32_t batch = 1;
+  PriorityClass priority_class = PriorityClass::kInteractive;
+  // Relative deadline of each job; 0 = none.
+  double deadline_ms = 0;
+  // MLPerf Server latency bound; 0 = deadline_ms. Server workloads set it as
+  // every query's deadline.
+  double latency_bound_ms = 0;
+  std::vector<DeviceKind> allowed_kinds;  // empty = any
+  // Mean arrivals per second in the scenario (before any scaling to a
+  // target utilisation).
+  double rate_per_s = 0;
+
+  double server_bound_ms() const {
+    return latency_bound_ms > 0 ? latency_bound_ms : deadline_ms;
+  }
+};
+
+// The built-in catalogue, in a fixed order: camera_detector, wake_word, ocr,
+// nlp_bert. Rates are each model's natural rate (30 fps camera, a 100 ms
+// wake-word hop, 2 OCR pages/s, 1 NLP query/s).
+const std::vector<ModelSpec>& BuiltinModels();
+// The catalogue entry named `name`, or nullopt.
+std::optional<ModelSpec> FindBuiltinModel(std::string_view name);
+
+// "realtime" / "interactive" / "batch" → the class; nullopt otherwise.
+std::optional<PriorityClass> ParsePriorityClass(std::string_view s);
+
+// "cpu,gpu" → {kCpu, kGpu}; "" → {} (any). Nullopt on an unknown kind.
+std::optional<std::vector<DeviceKind>> ParseKindList(std::string_view s);
+std::string KindListName(const std::vector<DeviceKind>& kinds);  // "any"
+
+}  // namespace joule
+
+#endif  // JOULE_SIM_MODELS_H_

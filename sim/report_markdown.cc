@@ -1,0 +1,149 @@
+// The Markdown half of sim/report.h.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sim/report.h"
+
+namespace joule {
+namespace {
+
+std::string Str(std::string_view s) { return std::string(s); }
+
+std::string F2(double v) { return absl::StrFormat("%.2f", v); }
+std::string F1(double v) { return absl::StrFormat("%.1f", v); }
+std::string F3(double v) { return absl::StrFormat("%.3f", v); }
+std::string F5(double v) { return absl::StrFormat("%.5f", v); }
+
+std::string Row(const std::vector<std::string>& cells) {
+  return absl::StrCat("| ", absl::StrJoin(cells, " | "), " |\n");
+}
+
+std::string Rule(size_t n) {
+  std::vector<std::string> cells(n, "---");
+  return Row(cells);
+}
+
+std::string ShareCell(const RunSummary& r) {
+  std::vector<std::string> parts;
+  for (const DeviceStats& d : r.devices) parts.push_back(F1(d.share_pct));
+  return absl::StrJoin(parts, " / ");
+}
+
+std::string DeviceRunTable(const RunSummary& r) {
+  std::string out = Row({"device", "share %", "energy J", "mean W", "mean util",
+                         "Tmax °C", "throttled s", "DVFS"});
+  out += Rule(8);
+  for (const DeviceStats& d : r.devices) {
+    out += Row({d.name, F1(d.share_pct), F2(d.energy_j), F3(d.mean_power_w),
+                F3(d.mean_utilization), F1(d.max_temp_c), F1(d.throttled_s),
+                absl::StrCat(d.transitions)});
+  }
+  return out;
+}
+
+std::string ModelRunTable(const RunSummary& r) {
+  std::string out = Row({"model", "jobs", "done", "missed", "rejected",
+                         "p50 ms", "p99 ms", "bound ms", "p99 within"});
+  out += Rule(9);
+  for (const ModelStats& m : r.models) {
+    const std::string within = m.bound_ms <= 0 ? "-"
+                               : m.completed == 0
+                                   ? "no"
+                                   : (m.p99_ms <= m.bound_ms ? "yes" : "no");
+    out += Row({m.name, absl::StrCat(m.jobs), absl::StrCat(m.completed),
+                absl::StrCat(m.missed), absl::StrCat(m.rejected), F2(m.p50_ms),
+                F2(m.p99_ms), m.bound_ms > 0 ? F1(m.bound_ms) : "-", within});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ComparisonMarkdown(const std::vector<RunSummary>& runs,
+                               const LowerBound& bound) {
+  std::string devices = "share %";
+  if (!runs.empty()) {
+    std::vector<std::string> names;
+    for (const DeviceStats& d : runs[0].devices) names.push_back(d.name);
+    devices = absl::StrCat("share % (", absl::StrJoin(names, "/"), ")");
+  }
+  std::string out =
+      Row({"run", "jobs", "done %", "E/job J", "active J", "dyn J", "power W",
+           "p50 ms", "p95 ms", "p99 ms", "miss %", "rej %", "Tmax °C",
+           "throttled s", "DVFS", devices});
+  out += Rule(16);
+  for (const RunSummary& r : runs) {
+    out += Row({r.drained ? r.label : absl::StrCat(r.label, " (not drained)"),
+                absl::StrCat(r.jobs), F2(r.done_pct), F5(r.energy_per_job_j),
+                F5(r.active_per_job_j), F5(r.dynamic_per_job_j),
+                F3(r.mean_power_w), F2(r.p50_ms), F2(r.p95_ms), F2(r.p99_ms),
+                F2(r.miss_pct), F2(r.rejected_pct), F1(r.max_temp_c),
+                F1(r.throttled_s), absl::StrCat(r.transitions), ShareCell(r)});
+  }
+  const double feasible_pct =
+      bound.jobs ? 100.0 * bound.feasible / bound.jobs : 0;
+  const double power =
+      bound.duration_s > 0
+          ? (bound.static_floor_j + bound.dynamic_j) / bound.duration_s
+          : 0;
+  out +=
+      Row({"lower bound (offline)", absl::StrCat(bound.jobs), F2(feasible_pct),
+           F5(bound.total_per_job_j()), F5(bound.active_per_job_j()),
+           F5(bound.dynamic_per_job_j()), F3(power), "-", "-", "-",
+           F2(100.0 - feasible_pct), "-", "-", "-", "-", "-"});
+  return out;
+}
+
+std::string MarkdownReport(const ReportContext& ctx,
+                           const std::vector<RunSummary>& runs,
+                           const LowerBound& bound) {
+  std::string out =
+      absl::StrCat("# joule-sim: ", ctx.scenario, " (seed ", ctx.seed, ")\n\n");
+  absl::StrAppend(
+      &out, "Workload **", ctx.workload, "** (", ctx.trace_source, "), ",
+      F1(ctx.duration_s),
+      " s of arrivals; devices: ", absl::StrJoin(ctx.devices, ", "), " from ",
+      ctx.profile, ".\n\n", "Offered load ρ = ", F3(ctx.offered_load),
+      ctx.target_utilization > 0 ? absl::StrCat(" (scaled to the target ",
+                                                F2(ctx.target_utilization), ")")
+                                 : std::string(" (rates as given)"),
+      ": Σ over models of rate · t_min, t_min being the cost model's run "
+      "time on the model's best device at its top P-state, no queueing "
+      "(sim/workload.h).\n\n## Models\n\n");
+  out += Row({"model", "class", "deadline ms", "kinds", "rate /s", "t_min ms",
+              "best device", "load", "what"});
+  out += Rule(9);
+  for (size_t i = 0; i < ctx.models.size(); ++i) {
+    const ModelSpec& m = ctx.models[i];
+    const ModelLoad l = i < ctx.loads.size() ? ctx.loads[i] : ModelLoad{};
+    out += Row({m.name, Str(PriorityClassName(m.priority_class)),
+                m.deadline_ms > 0 ? F1(m.deadline_ms) : "-",
+                KindListName(m.allowed_kinds), F2(m.rate_per_s),
+                F3(l.t_min_s * 1e3), l.best_device, F3(l.load), m.summary});
+  }
+  absl::StrAppend(
+      &out, "\n## Comparison\n\n", ComparisonMarkdown(runs, bound),
+      "\nE/job: all device energy from the simulated sensors (idle and "
+      "static power included) per completed job; active and dyn: the jobs' "
+      "own charged and dynamic energy per completed job. The lower bound "
+      "runs each job alone on its minimum-energy device, P-state and "
+      "precision that meets its deadline (sim/lower_bound.h); its E/job "
+      "adds the static floor Σ P_static · duration, its miss % counts jobs "
+      "no device can finish in time. Definitions: sim/report.h.\n");
+  for (const RunSummary& r : runs) {
+    absl::StrAppend(&out, "\n## ", r.label, "\n\n", r.jobs,
+                    " jobs; the run ended at ", F1(r.end_s), " s",
+                    r.drained ? "" : " (NOT drained: the rest were cancelled)",
+                    "; ", r.completed, " completed, ", r.missed, " missed, ",
+                    r.rejected, " rejected",
+                    r.other ? absl::StrCat(", ", r.other, " other") : "", "; ",
+                    F1(r.energy_j), " J in all.\n\n", DeviceRunTable(r), "\n",
+                    ModelRunTable(r));
+  }
+  return out;
+}
+
+}  // namespace joule

@@ -1,0 +1,203 @@
+#include "sim/runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "devices/profile_loader.h"
+#include "governor/dvfs.h"
+#include "scheduler/placement.h"
+#include "sim/lower_bound.h"
+#include "sim/plots.h"
+#include "sim/report.h"
+#include "sim/simulator.h"
+#include "sim/trace_csv.h"
+#include "sim/workload.h"
+
+namespace joule {
+namespace {
+
+// What one worker keeps of a run: the rest (job records) is dropped early.
+struct RunOutput {
+  RunSummary summary;
+  std::vector<PlotFile> plots;
+  std::string series_csv;
+  std::vector<Arrival> issued;  // first run only
+};
+
+absl::StatusOr<std::vector<DeviceSpec>> Devices(const Scenario& sc,
+                                                const Policy& policy) {
+  if (sc.profile.empty()) return LoadDevicesForPolicy(policy);
+  absl::StatusOr<std::vector<DeviceSpec>> specs = LoadProfileFile(sc.profile);
+  if (!specs.ok()) return specs.status();
+  if (absl::Status s = ApplyDeviceOverrides(policy.device_overrides, &*specs);
+      !s.ok()) {
+    return s;
+  }
+  return specs;
+}
+
+absl::Status CheckCombo(const Combo& c) {
+  if (!IsKnownPlacement(c.placement)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown placement '", c.placement,
+                     "' (one of joule, round_robin, fastest, eft)"));
+  }
+  if (!IsKnownDvfsPolicy(c.governor)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown governor '", c.governor,
+        "' (one of adaptive, performance, powersave, ondemand, schedutil, "
+        "conservative)"));
+  }
+  return absl::OkStatus();
+}
+
+// Runs `configs` on up to `threads` threads; outputs in config order.
+std::vector<RunOutput> RunAll(const std::vector<SimRunConfig>& configs,
+                              WorkloadKind kind, int threads) {
+  std::vector<RunOutput> out(configs.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < configs.size(); i = next++) {
+      RunResult r = RunSimulation(configs[i]);
+      out[i].summary = Summarize(r, configs[i].models, kind);
+      out[i].plots = RunPlots(r);
+      out[i].series_csv = DeviceSeriesCsv(r);
+      if (i == 0) out[i].issued = std::move(r.issued);
+    }
+  };
+  const int n = std::max(1, std::min<int>(threads, configs.size()));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < n; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  return out;
+}
+
+}  // namespace
+
+std::vector<Combo> CompareCombos() {
+  return {{"joule", "adaptive"},      {"round_robin", "performance"},
+          {"fastest", "performance"}, {"eft", "performance"},
+          {"joule", "performance"},   {"eft", "schedutil"},
+          {"joule", "ondemand"},      {"joule", "schedutil"},
+          {"joule", "conservative"},  {"joule", "powersave"}};
+}
+
+absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
+                                       const SimOptions& options) {
+  absl::StatusOr<std::vector<DeviceSpec>> devices = Devices(sc, policy);
+  if (!devices.ok()) return devices.status();
+  std::vector<ModelSpec> models = sc.models;
+  if (sc.target_utilization > 0) {
+    absl::StatusOr<std::vector<ModelSpec>> scaled =
+        ScaleToUtilization(models, *devices, sc.target_utilization);
+    if (!scaled.ok()) return scaled.status();
+    models = *std::move(scaled);
+  }
+  absl::StatusOr<std::vector<ModelLoad>> loads = ModelLoads(models, *devices);
+  if (!loads.ok()) return loads.status();
+
+  const uint64_t seed = options.seed.value_or(sc.seed);
+  const Duration duration = SecondsToDuration(sc.duration_s);
+  Trace trace;
+  if (!options.trace_path.empty()) {
+    absl::StatusOr<std::vector<Arrival>> a =
+        ReadTraceFile(options.trace_path, models);
+    if (!a.ok()) return a.status();
+    trace.arrivals = *std::move(a);
+  } else {
+    trace = GenerateTrace(models, sc.workload, duration, seed);
+  }
+
+  std::vector<Combo> combos = CompareCombos();
+  if (!options.compare) {
+    combos = {
+        {options.placement.empty() ? policy.scheduler.placement
+                                   : options.placement,
+         options.governor.empty() ? policy.governor.policy : options.governor}};
+  }
+  std::vector<SimRunConfig> configs;
+  for (const Combo& c : combos) {
+    if (absl::Status s = CheckCombo(c); !s.ok()) return s;
+    SimRunConfig cfg;
+    cfg.label = c.Label();
+    cfg.devices = *devices;
+    cfg.policy = policy;
+    cfg.policy.scheduler.placement = c.placement;
+    cfg.policy.governor.policy = c.governor;
+    cfg.models = models;
+    cfg.trace = trace;
+    cfg.duration = duration;
+    configs.push_back(std::move(cfg));
+  }
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : static_cast<int>(std::thread::hardware_concurrency());
+  std::vector<RunOutput> runs = RunAll(configs, sc.workload.kind, threads);
+
+  // Closed-loop arrivals depend on the run: bound (and save) the first's.
+  const std::vector<Arrival>& arrivals =
+      trace.closed_loop ? runs[0].issued : trace.arrivals;
+  const LowerBound bound =
+      ComputeLowerBound(arrivals, models, *devices, duration);
+
+  ReportContext ctx;
+  ctx.scenario = sc.name;
+  ctx.seed = seed;
+  ctx.workload = std::string(WorkloadKindName(sc.workload.kind));
+  ctx.trace_source = options.trace_path.empty()
+                         ? "generated trace"
+                         : absl::StrCat("trace ", options.trace_path);
+  ctx.duration_s = sc.duration_s;
+  ctx.target_utilization = sc.target_utilization;
+  for (const ModelLoad& l : *loads) ctx.offered_load += l.load;
+  ctx.profile = !sc.profile.empty() ? sc.profile
+                : !policy.device_profile.empty()
+                    ? policy.device_profile
+                    : "the embedded RK3588-class profile";
+  for (const DeviceSpec& d : *devices) ctx.devices.push_back(d.name);
+  ctx.models = models;
+  ctx.loads = *loads;
+
+  std::vector<RunSummary> summaries;
+  for (const RunOutput& r : runs) summaries.push_back(r.summary);
+  SimOutputs out;
+  out.markdown = MarkdownReport(ctx, summaries, bound);
+  out.comparison = ComparisonMarkdown(summaries, bound);
+  out.trace_csv = TraceToCsv(arrivals, models);
+  out.files.emplace_back("report.md", out.markdown);
+  out.files.emplace_back("summary.csv", SummaryCsv(summaries, bound));
+  out.files.emplace_back("latency_cdf.svg", LatencyCdfPlot(summaries).svg);
+  for (const RunOutput& r : runs) {
+    out.files.emplace_back(
+        absl::StrCat(FileStem(r.summary.label), "-devices.csv"), r.series_csv);
+    for (const PlotFile& p : r.plots) out.files.emplace_back(p.name, p.svg);
+  }
+  return out;
+}
+
+absl::Status WriteOutputs(const SimOutputs& outputs, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create '", dir, "': ", ec.message()));
+  }
+  for (const auto& [name, content] : outputs.files) {
+    const std::string path = absl::StrCat(dir, "/", name);
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << content;
+    f.close();
+    if (!f)
+      return absl::UnavailableError(absl::StrCat("cannot write '", path, "'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace joule
