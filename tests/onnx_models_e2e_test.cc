@@ -1,0 +1,225 @@
+// End-to-end: ONNX models registered over gRPC on a whole daemon (port 0,
+// ManualClock), listed with the analysis numbers and per-device predictions,
+// and jobs naming them placed and run.
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "tests/daemon_fixture.h"
+#include "tests/models/test_models.h"
+
+namespace joule {
+namespace {
+
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+
+class OnnxModelsE2eTest : public DaemonFixture {
+ protected:
+  // The two-device test profile: cpu0 (fp32/fp16 1e11, int8 2e11 ops/s,
+  // 1e10 B/s, 10 us dispatch) and npu0 (fp16 1e11, int8 1e12, 1 MB SRAM,
+  // 1e9 B/s link, 100 us dispatch); two P-states each, the slow one at
+  // half the frequency.
+  void Start() {
+    StartDaemon(WriteFile(
+        "policy.yaml",
+        absl::StrCat("devices:\n  profile: ",
+                     SourcePath("devices/profiles/test_two_device.yaml"),
+                     "\n")));
+  }
+
+  grpc::Status Register(const std::string& name, const std::string& model,
+                        v1::ModelInfo* info) {
+    v1::RegisterModelRequest req;
+    req.set_name(name);
+    req.set_onnx(test_models::Bytes(model));
+    grpc::ClientContext ctx;
+    return stub_->RegisterModel(&ctx, req, info);
+  }
+
+  v1::ListModelsResponse List() {
+    v1::ListModelsResponse resp;
+    grpc::ClientContext ctx;
+    EXPECT_TRUE(stub_->ListModels(&ctx, {}, &resp).ok());
+    return resp;
+  }
+
+  grpc::Status Unload(const std::string& name) {
+    v1::UnloadModelRequest req;
+    req.set_name(name);
+    v1::UnloadModelResponse resp;
+    grpc::ClientContext ctx;
+    return stub_->UnloadModel(&ctx, req, &resp);
+  }
+};
+
+const v1::ModelDeviceInfo& DeviceInfo(const v1::ModelInfo& m,
+                                      const std::string& name) {
+  for (const v1::ModelDeviceInfo& d : m.devices()) {
+    if (d.device() == name) return d;
+  }
+  ADD_FAILURE() << "no device " << name;
+  return v1::ModelDeviceInfo::default_instance();
+}
+
+TEST_F(OnnxModelsE2eTest, RegisterThenListShowsTheAnalysedNumbers) {
+  Start();
+  v1::ModelInfo registered;
+  grpc::Status s = Register("cnn", "cnn", &registered);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const test_models::Expected e = test_models::LoadExpected("cnn");
+  const double ops = static_cast<double>(e.at("ops"));
+  const double weights = static_cast<double>(e.at("weight_bytes"));
+  const double acts = static_cast<double>(e.at("activation_bytes"));
+
+  EXPECT_EQ(registered.name(), "cnn");
+  ASSERT_EQ(registered.ops_size(), 3);  // fp32, fp16, int8
+  for (const v1::PrecisionOps& o : registered.ops()) EXPECT_EQ(o.ops(), ops);
+  EXPECT_EQ(registered.macs(), static_cast<double>(e.at("macs")));
+  EXPECT_EQ(registered.weight_bytes(), weights);
+  EXPECT_EQ(registered.activation_bytes(), acts);
+  EXPECT_DOUBLE_EQ(registered.arithmetic_intensity(), ops / (weights + acts));
+  ASSERT_EQ(registered.inputs_size(), 1);
+  EXPECT_EQ(registered.inputs(0).name(), "x");
+  EXPECT_EQ(registered.inputs(0).dtype(), v1::DATA_TYPE_FLOAT32);
+  EXPECT_THAT(registered.inputs(0).shape(),
+              ::testing::ElementsAre(1, 3, 32, 32));
+  ASSERT_EQ(registered.outputs_size(), 1);
+  EXPECT_THAT(registered.outputs(0).shape(), ::testing::ElementsAre(1, 10));
+
+  // cpu0 runs it fastest at INT8: compute ops / 2e11 at the top P-state
+  // (twice that at the slow one) against (weights + activations) / 4 bytes
+  // at 1e10 B/s, plus 10 us dispatch.
+  const v1::ModelDeviceInfo& cpu = DeviceInfo(registered, "cpu0");
+  // cpu0 runs models for real with OpenCV DNN, whose 4.6 importer refuses
+  // this graph (its output declares no shape): the device is marked unable
+  // to run it, with OpenCV's reason, and the roofline figures still show.
+  EXPECT_FALSE(cpu.supported());
+  EXPECT_THAT(cpu.reason(), HasSubstr("cpu_onnx cannot import model 'cnn'"));
+  EXPECT_EQ(cpu.precision(), v1::PRECISION_INT8);
+  const double compute_top = ops / 2e11;
+  const double memory = (weights + acts) / 4 / 1e10;
+  EXPECT_EQ(cpu.memory_bound(), memory > compute_top);
+  ASSERT_EQ(cpu.predicted_s_size(), 2);
+  EXPECT_NEAR(cpu.predicted_s(0), std::max(2 * compute_top, memory) + 10e-6,
+              1e-12);
+  EXPECT_NEAR(cpu.predicted_s(1), std::max(compute_top, memory) + 10e-6, 1e-12);
+  // npu0: INT8 at 1e12, weights resident in SRAM, input and output over the
+  // 1e9 B/s link, 100 us dispatch.
+  const v1::ModelDeviceInfo& npu = DeviceInfo(registered, "npu0");
+  ASSERT_TRUE(npu.supported());
+  EXPECT_EQ(npu.precision(), v1::PRECISION_INT8);
+  const double link =
+      static_cast<double>(e.at("input_bytes") + e.at("output_bytes")) / 1e9;
+  EXPECT_NEAR(npu.predicted_s(1),
+              std::max(ops / 1e12, acts / 4 / 1e10) + 100e-6 + link, 1e-12);
+
+  const v1::ListModelsResponse list = List();
+  ASSERT_EQ(list.models_size(), 1);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(list.models(0),
+                                                                 registered))
+      << list.models(0).DebugString() << "\nvs\n"
+      << registered.DebugString();
+}
+
+TEST_F(OnnxModelsE2eTest, JobNamingARegisteredModelIsPlacedAndRuns) {
+  Start();
+  v1::ModelInfo info;
+  ASSERT_TRUE(Register("transformer", "transformer", &info).ok());
+  v1::SubmitRequest dry;
+  dry.set_model("transformer");
+  dry.set_dry_run(true);
+  v1::JobResult plan;
+  ASSERT_TRUE(SubmitSync(dry, &plan).ok());
+  EXPECT_FALSE(plan.device().empty());
+  EXPECT_EQ(plan.candidates_size(), 2);
+
+  v1::SubmitRequest req;
+  req.set_model("transformer");
+  auto call = SubmitAsync(req);
+  daemon_->scheduler().WaitForSubmissions(1);
+  clock_.Advance(seconds(1));
+  call->Wait();
+  ASSERT_TRUE(call->status.ok()) << call->status.error_message();
+  EXPECT_EQ(call->resp.state(), v1::JOB_STATE_COMPLETED);
+  EXPECT_FALSE(call->resp.device().empty());
+  // The prediction is the one ListModels gives for that device and P-state.
+  const v1::ModelDeviceInfo& d = DeviceInfo(info, call->resp.device());
+  ASSERT_GT(d.predicted_s_size(), call->resp.pstate());
+  EXPECT_NEAR(call->resp.predicted_time_s(), d.predicted_s(call->resp.pstate()),
+              1e-12);
+}
+
+TEST_F(OnnxModelsE2eTest, StatusCodesForBadRequests) {
+  Start();
+  v1::ModelInfo info;
+  ASSERT_TRUE(Register("mlp", "mlp", &info).ok());
+  grpc::Status s = Register("mlp", "mlp", &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  s = Register("cyc", "cyclic", &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("cycle"));
+  // Crashes ONNX's own shape inference: the daemon answers and lives on.
+  s = Register("crash", "crash_convtranspose", &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("crashed"));
+  EXPECT_EQ(List().models_size(), 1);
+
+  v1::RegisterModelRequest req;
+  req.set_name("shaped");
+  req.set_onnx(test_models::Bytes("cnn"));
+  req.add_input_shapes()->set_name("x");  // no dims
+  grpc::ClientContext ctx1;
+  s = stub_->RegisterModel(&ctx1, req, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("input_shapes[0].dims"));
+
+  req.clear_input_shapes();
+  req.set_path("cnn.onnx");  // no model directory configured
+  grpc::ClientContext ctx2;
+  s = stub_->RegisterModel(&ctx2, req, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  EXPECT_EQ(Unload("nope").error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(Unload("mlp").ok());
+  v1::SubmitRequest job;
+  job.set_model("mlp");
+  v1::JobResult r;
+  EXPECT_EQ(SubmitSync(job, &r).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(List().models_size(), 0);
+}
+
+TEST_F(OnnxModelsE2eTest, RegistersByPathFromTheModelDirectory) {
+  Start();
+  const std::string dir = ::testing::TempDir() + "/e2e_models";
+  ::mkdir(dir.c_str(), 0755);
+  std::ofstream(dir + "/chain.onnx", std::ios::binary)
+      << test_models::Bytes("reshape_chain");
+  ASSERT_TRUE(daemon_->models().SetModelDir(dir).ok());
+  v1::RegisterModelRequest req;
+  req.set_name("chain3");
+  req.set_path("chain.onnx");
+  v1::InputShape* shape = req.add_input_shapes();
+  shape->set_name("x");
+  for (int64_t d : {3, 4, 8, 8}) shape->add_dims(d);
+  v1::ModelInfo info;
+  grpc::ClientContext ctx;
+  grpc::Status s = stub_->RegisterModel(&ctx, req, &info);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(info.ops(0).ops(),
+            static_cast<double>(
+                test_models::LoadExpected("reshape_chain_b3").at("ops")));
+  req.set_name("escape");
+  req.set_path("../e2e_models/../../etc/passwd");
+  grpc::ClientContext ctx2;
+  s = stub_->RegisterModel(&ctx2, req, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("path"));
+}
+
+}  // namespace
+}  // namespace joule
