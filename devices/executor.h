@@ -2,7 +2,9 @@
 // time per device and is told once when the job is done.
 //
 // Implementations: SimulatedExecutor (charges the cost model's time on the
-// injected Clock, no thread blocked per job); tests use fakes.
+// injected Clock, no thread blocked per job; ignores models and tensors),
+// CpuOnnxExecutor (runs ONNX models on the host CPU with OpenCV DNN); tests
+// use fakes.
 // Thread-safety: implementations must be safe to call from any thread; `done`
 // may run on any thread (for simulated devices, the clock's timer thread).
 #ifndef JOULE_DEVICES_EXECUTOR_H_
@@ -10,9 +12,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "core/clock.h"
+#include "core/tensor.h"
 
 namespace joule {
 
@@ -23,6 +28,12 @@ struct ExecRequest {
   // exactly these.
   Duration predicted_time{0};
   double predicted_energy_j = 0;
+  // The registered model to run, empty for a job given only by its cost. An
+  // executor that runs models for real needs it (and `inputs`); a simulated
+  // one ignores both.
+  std::string model;
+  // One tensor per model input, matched by name.
+  std::vector<Tensor> inputs;
 };
 
 struct ExecResult {
@@ -31,6 +42,9 @@ struct ExecResult {
   double energy_j = 0;
   // True when the time and energy come from the model, not hardware.
   bool simulated = false;
+  // The model's outputs, in the model's output order; empty for simulated
+  // runs and failed jobs.
+  std::vector<Tensor> outputs;
 };
 
 class Executor {
@@ -46,6 +60,11 @@ class Executor {
   // now: utilisation sensors difference it.
   virtual Duration BusyTime() const = 0;
   virtual bool simulated() const = 0;
+  // False when a job naming `model` would fail here because the executor
+  // cannot run that model (e.g. OpenCV cannot import it), so placement can
+  // treat the device as infeasible for it. A simulated executor charges the
+  // cost model for any model: the default says true.
+  virtual bool SupportsModel(const std::string& model) const { return true; }
 };
 
 }  // namespace joule
