@@ -6,12 +6,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cmd/flags.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "joule/v1/admin.grpc.pb.h"
 #include "joule/v1/scheduler.grpc.pb.h"
+#include "scheduler/onnx_analysis.h"
+#include "scheduler/onnx_report.h"
 
 namespace {
 
@@ -27,7 +30,12 @@ constexpr char kUsage[] =
     "  get ID     show a job\n"
     "  cancel ID  cancel a job\n"
     "  policy     print the running policy\n"
-    "  reload [FILE]  reload the policy (default: its current file)\n\n"
+    "  reload [FILE]  reload the policy (default: its current file)\n"
+    "  analyze FILE   analyse an ONNX model here, no daemon: per-node ops and "
+    "bytes\n"
+    "  models     list registered models: ops, bytes, per-device predictions\n"
+    "  register NAME (--path P | --file F)  register an ONNX model\n"
+    "  unload NAME    unregister a model\n\n"
     "Run 'joulectl COMMAND --help' for a command's flags.\n";
 
 int Fail(const std::string& what) {
@@ -259,6 +267,213 @@ int Devices(const std::shared_ptr<grpc::Channel>& ch) {
   return 0;
 }
 
+// ---- models: analyze, register, models, unload ----
+
+// 1561226 -> "1.56M"; below 10000 exact.
+std::string HumanCount(double v) {
+  if (v < 1e4) return absl::StrFormat("%.0f", v);
+  const char* units[] = {"K", "M", "G", "T", "P"};
+  int u = -1;
+  while (v >= 1000 && u < 4) {
+    v /= 1000;
+    ++u;
+  }
+  return absl::StrFormat("%.2f%s", v, units[u]);
+}
+
+// 229544 -> "224.2 KiB".
+std::string HumanBytes(double v) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? absl::StrFormat("%.0f B", v)
+                : absl::StrFormat("%.1f %s", v, units[u]);
+}
+
+// Takes every `--input-shape NAME=D1,...` (or `--input-shape=...`) out of
+// argv, since the flag may repeat; each value may also hold several shapes
+// separated by ';'. Leaves the other arguments for Flags.
+absl::Status TakeInputShapes(int* argc, char** argv,
+                             joule::InputShapes* shapes) {
+  int out = 0;
+  for (int i = 0; i < *argc; ++i) {
+    const std::string a = argv[i];
+    std::string value;
+    if (a == "--input-shape") {
+      if (i + 1 >= *argc)
+        return absl::InvalidArgumentError("--input-shape needs a value");
+      value = argv[++i];
+    } else if (a.rfind("--input-shape=", 0) == 0) {
+      value = a.substr(14);
+    } else {
+      argv[out++] = argv[i];
+      continue;
+    }
+    if (absl::Status s = joule::ParseInputShapes(value, shapes); !s.ok()) {
+      return absl::InvalidArgumentError("--input-shape: " +
+                                        std::string(s.message()));
+    }
+  }
+  *argc = out;
+  return absl::OkStatus();
+}
+
+constexpr char kInputShapeHelp[] =
+    "  --input-shape NAME=D1,D2,...   fix an input's dynamic dims (repeat, or "
+    "separate with ';');\n"
+    "                                 default: the model's shapes, a dynamic "
+    "first dim as batch 1\n";
+
+int Analyze(int argc, char** argv) {
+  joule::InputShapes shapes;
+  if (absl::Status s = TakeInputShapes(&argc, argv, &shapes); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  Flags f;
+  f.AddBool("json", "print the totals as one JSON object instead of the table");
+  f.AddBool("help", "print this help");
+  if (absl::Status s = f.Parse(argc, argv, 2); !s.ok())
+    return Fail(std::string(s.message()));
+  if (f.Bool("help")) {
+    std::cout
+        << "Usage: joulectl analyze FILE [--input-shape NAME=D1,...] "
+           "[--json]\n\n"
+           "Analyses an ONNX model as jouled does at registration (no daemon "
+           "needed):\nper node its op, output shape, ops (a multiply-add is "
+           "2), MACs and bytes\n(weights first read there + activations "
+           "written, FP32-referenced), then totals.\n\n"
+        << kInputShapeHelp << f.Help();
+    return 0;
+  }
+  if (f.positional().size() != 1) return Fail("analyze needs exactly one FILE");
+  const std::string& path = f.positional()[0];
+  absl::StatusOr<std::string> bytes = joule::ReadOnnxFile(path);
+  if (!bytes.ok()) return Fail(std::string(bytes.status().message()));
+  absl::StatusOr<joule::OnnxAnalysis> a = joule::AnalyzeOnnx(*bytes, shapes);
+  if (!a.ok())
+    return Fail(absl::StrCat("analyze ", path, ": ", a.status().message()));
+  std::cout << (f.Bool("json") ? joule::AnalysisToJson(*a, path)
+                               : joule::FormatAnalysisTable(*a));
+  return 0;
+}
+
+std::string TensorsLabel(
+    const google::protobuf::RepeatedPtrField<v1::Tensor>& ts) {
+  std::vector<std::string> parts;
+  for (const v1::Tensor& t : ts) {
+    parts.push_back(absl::StrCat(
+        t.name(), " ",
+        EnumName<v1::DataType>(v1::DataType_Name(t.dtype()), "DATA_TYPE_"), "[",
+        absl::StrJoin(t.shape(), ","), "]"));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
+}
+
+void PrintModels(
+    const google::protobuf::RepeatedPtrField<v1::ModelInfo>& models) {
+  std::cout << absl::StrFormat("%-20s %10s %10s %11s %12s %9s  %s\n", "model",
+                               "ops", "macs", "weights", "activations",
+                               "ops/byte", "inputs");
+  for (const v1::ModelInfo& m : models) {
+    const double ops = m.ops_size() ? m.ops(0).ops() : 0;
+    std::cout << absl::StrFormat(
+        "%-20s %10s %10s %11s %12s %9.2f  %s\n", m.name(), HumanCount(ops),
+        HumanCount(m.macs()), HumanBytes(m.weight_bytes()),
+        HumanBytes(m.activation_bytes()), m.arithmetic_intensity(),
+        TensorsLabel(m.inputs()));
+    for (const v1::ModelDeviceInfo& d : m.devices()) {
+      if (!d.supported()) {
+        std::cout << absl::StrFormat("    %-8s unsupported: %s\n", d.device(),
+                                     d.reason());
+        continue;
+      }
+      std::vector<std::string> ms;
+      for (double t : d.predicted_s())
+        ms.push_back(absl::StrFormat("%.3f", t * 1e3));
+      std::cout << absl::StrFormat(
+          "    %-8s %-5s %s-bound, predicted ms by P-state (slowest first): "
+          "%s\n",
+          d.device(), PrecisionLabel(d.precision()),
+          d.memory_bound() ? "memory" : "compute", absl::StrJoin(ms, " "));
+    }
+  }
+}
+
+int Models(const std::shared_ptr<grpc::Channel>& ch) {
+  v1::ListModelsResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status s = v1::Scheduler::NewStub(ch)->ListModels(&ctx, {}, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (resp.models_size() == 0) {
+    std::cout << "no models registered\n";
+    return 0;
+  }
+  PrintModels(resp.models());
+  return 0;
+}
+
+int Register(const std::shared_ptr<grpc::Channel>& ch, int argc, char** argv) {
+  joule::InputShapes shapes;
+  if (absl::Status s = TakeInputShapes(&argc, argv, &shapes); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  Flags f;
+  f.Add("path", "",
+        "the model's file on the daemon's host, under its model_dir");
+  f.Add("file", "", "a local ONNX file whose bytes are sent");
+  f.AddBool("help", "print this help");
+  if (absl::Status s = f.Parse(argc, argv, 2); !s.ok())
+    return Fail(std::string(s.message()));
+  if (f.Bool("help")) {
+    std::cout << "Usage: joulectl register NAME (--path P | --file F) "
+                 "[--input-shape NAME=D1,...]\n\n"
+              << kInputShapeHelp << f.Help();
+    return 0;
+  }
+  if (f.positional().size() != 1)
+    return Fail("register needs exactly one NAME");
+  if (f.IsSet("path") == f.IsSet("file")) {
+    return Fail("register: give exactly one of --path or --file");
+  }
+  v1::RegisterModelRequest req;
+  req.set_name(f.positional()[0]);
+  if (f.IsSet("path")) {
+    req.set_path(f.Get("path"));
+  } else {
+    absl::StatusOr<std::string> bytes = joule::ReadOnnxFile(f.Get("file"));
+    if (!bytes.ok()) return Fail(std::string(bytes.status().message()));
+    req.set_onnx(*std::move(bytes));
+  }
+  for (const auto& [name, dims] : shapes) {
+    v1::InputShape* in = req.add_input_shapes();
+    in->set_name(name);
+    for (int64_t d : dims) in->add_dims(d);
+  }
+  v1::ModelInfo info;
+  grpc::ClientContext ctx;
+  grpc::Status s = v1::Scheduler::NewStub(ch)->RegisterModel(&ctx, req, &info);
+  if (!s.ok()) return RpcFail(s);
+  google::protobuf::RepeatedPtrField<v1::ModelInfo> one;
+  *one.Add() = info;
+  PrintModels(one);
+  return 0;
+}
+
+int Unload(const std::shared_ptr<grpc::Channel>& ch, int argc, char** argv) {
+  if (argc != 3) return Fail("unload needs exactly one NAME");
+  v1::UnloadModelRequest req;
+  req.set_name(argv[2]);
+  v1::UnloadModelResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status s = v1::Scheduler::NewStub(ch)->UnloadModel(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  std::cout << "model " << argv[2] << " unloaded\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -286,6 +501,10 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   auto ch = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
 
+  if (cmd == "analyze") return Analyze(argc, argv);
+  if (cmd == "models") return Models(ch);
+  if (cmd == "register") return Register(ch, argc, argv);
+  if (cmd == "unload") return Unload(ch, argc, argv);
   if (cmd == "submit") return Submit(ch, argc, argv);
   if (cmd == "devices") return Devices(ch);
   if (cmd == "get" || cmd == "cancel") {

@@ -5,6 +5,9 @@
 #include <iostream>
 
 #include "cmd/flags.h"
+#include "core/policy_loader.h"
+#include "devices/host_calibration.h"
+#include "devices/profile_loader.h"
 #include "server/daemon.h"
 #include "spdlog/spdlog.h"
 #include "telemetry/logging.h"
@@ -13,6 +16,53 @@ namespace {
 
 std::string Host(const std::string& addr) {
   return addr.substr(0, addr.rfind(':'));
+}
+
+// --calibrate: measures the host and writes the policy's profile (or the
+// embedded one) with the CPU's measured roofline numbers.
+int Calibrate(const joule::Flags& flags) {
+  std::string profile;  // empty: the embedded default
+  if (!flags.Get("policy").empty()) {
+    absl::StatusOr<joule::Policy> p = joule::LoadPolicyFile(flags.Get("policy"));
+    if (!p.ok()) {
+      std::cerr << "jouled: " << p.status().message() << "\n";
+      return 1;
+    }
+    profile = p->device_profile;
+  }
+  std::string cpu = flags.Get("calibrate-device");
+  if (cpu.empty()) {
+    absl::StatusOr<std::vector<joule::DeviceSpec>> specs =
+        profile.empty()
+            ? joule::ParseProfile(joule::DefaultProfileYaml(), "<embedded>")
+            : joule::LoadProfileFile(profile);
+    if (!specs.ok()) {
+      std::cerr << "jouled: " << specs.status().message() << "\n";
+      return 1;
+    }
+    for (const joule::DeviceSpec& s : *specs) {
+      if (s.kind == joule::DeviceKind::kCpu) {
+        cpu = s.name;
+        break;
+      }
+    }
+  }
+  absl::StatusOr<joule::HostCalibration> cal = joule::CalibrateHost();
+  if (!cal.ok()) {
+    std::cerr << "jouled: " << cal.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "jouled: " << cal->Summary() << "\n";
+  const std::string out = flags.Get("calibrate-out");
+  if (absl::Status s = joule::WriteCalibratedProfile(profile, cpu, *cal, out);
+      !s.ok()) {
+    std::cerr << "jouled: " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << "jouled: wrote " << out
+            << " (use it with `devices: {profile: " << out
+            << "}` in the policy)\n";
+  return 0;
 }
 
 }  // namespace
@@ -32,6 +82,14 @@ int main(int argc, char** argv) {
   flags.AddBool("cpufreq-userspace",
                 "pin frequencies with the userspace governor (default: cap "
                 "scaling_max_freq under the running governor)");
+  flags.AddBool("calibrate",
+                "measure this host's CPU (GEMM peak FP32 ops/s, STREAM-triad "
+                "bandwidth; about a second), write a profile with the "
+                "measured figures to --calibrate-out, and exit");
+  flags.Add("calibrate-out", "joule-calibrated.yaml",
+            "where --calibrate writes the calibrated profile");
+  flags.Add("calibrate-device", "",
+            "the profile's CPU device to calibrate (default: its first cpu)");
   flags.AddBool("help", "print this help");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     std::cerr << "jouled: " << s.message() << "\n";
@@ -49,6 +107,7 @@ int main(int argc, char** argv) {
     std::cerr << "jouled: " << s.message() << "\n";
     return 2;
   }
+  if (flags.Bool("calibrate")) return Calibrate(flags);
   int grace_ms = 0;
   try {
     grace_ms = std::stoi(flags.Get("shutdown-grace-ms"));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/types.h"
 
@@ -31,11 +32,18 @@ struct SchedulerTunables {
   uint32_t max_queue_per_device = 256;
   // Finished jobs kept for GetJob; older ones are forgotten first.
   uint32_t max_finished_jobs = 10000;
+  // How a device is chosen among the feasible ones (scheduler/placement.h):
+  // "joule" (the cost model's latency/energy score), or a baseline that
+  // joule-sim compares against: "round_robin", "fastest" (least run time,
+  // ignoring backlog and energy), "eft" (earliest finish time, backlog
+  // included, energy ignored: HEFT / StarPU dmda).
+  std::string placement = "joule";
 };
 
 struct GovernorTunables {
   // One of "adaptive" (joule's), "performance" (always the highest allowed
-  // P-state), "powersave" (always the lowest).
+  // P-state), "powersave" (always the lowest), or the Linux-like baselines
+  // "ondemand", "schedutil", "conservative" (governor/dvfs.h has formulas).
   std::string policy = "adaptive";
   // How often the governor samples and decides.
   uint32_t period_ms = 100;
@@ -68,6 +76,28 @@ struct DeviceOverride {
   int32_t trip_critical_mc = 0;  // 0: keep the profile's
 };
 
+// A model registered when the daemon starts (models.preload).
+struct ModelPreload {
+  // What jobs call it: letters, digits, '.', '_', '-', ':'.
+  std::string name;
+  // The ONNX file, relative to model_dir (or absolute inside it).
+  std::string path;
+  // "NAME=D1,D2,...;NAME2=..." fixing inputs' dynamic dimensions, as
+  // `joulectl register --input-shape`; empty: the model's own shapes with a
+  // dynamic first (batch) dimension of 1.
+  std::string input_shapes;
+};
+
+struct ModelsPolicy {
+  // The only directory models registered by path may come from (after
+  // resolving symlinks), so a client cannot make the daemon read arbitrary
+  // files. Empty: registering by path is refused; by bytes still works.
+  // Read at start.
+  std::string model_dir;
+  // Registered at start, each analysed once; a bad entry stops the start.
+  std::vector<ModelPreload> preload;
+};
+
 struct Policy {
   SchedulerTunables scheduler;
   GovernorTunables governor;
@@ -76,6 +106,7 @@ struct Policy {
   // it needs a restart, so a reload that changes it is refused.
   std::string device_profile;
   std::map<std::string, DeviceOverride> device_overrides;
+  ModelsPolicy models;
 };
 
 }  // namespace joule

@@ -24,6 +24,7 @@ void ExpectPolicyEq(const Policy& a, const Policy& b) {
   }
   EXPECT_EQ(a.scheduler.max_queue_per_device, b.scheduler.max_queue_per_device);
   EXPECT_EQ(a.scheduler.max_finished_jobs, b.scheduler.max_finished_jobs);
+  EXPECT_EQ(a.scheduler.placement, b.scheduler.placement);
   EXPECT_EQ(a.governor.policy, b.governor.policy);
   EXPECT_EQ(a.governor.period_ms, b.governor.period_ms);
   EXPECT_EQ(a.governor.window_ms, b.governor.window_ms);
@@ -83,6 +84,7 @@ TEST(PolicyLoaderTest, EveryKeyMapsOntoItsField) {
 scheduler:
   max_queue_per_device: 8
   max_finished_jobs: 0
+  placement: eft
   classes:
     realtime:    {latency_weight_per_s: 20, energy_weight_per_j: 0.5}
     interactive: {latency_weight_per_s: 2,  energy_weight_per_j: 3}
@@ -110,6 +112,7 @@ devices:
   Policy want;
   want.scheduler.max_queue_per_device = 8;
   want.scheduler.max_finished_jobs = 0;
+  want.scheduler.placement = "eft";
   want.scheduler.class_weights[0] = {20, 0.5};
   want.scheduler.class_weights[1] = {2, 3};
   want.scheduler.class_weights[2] = {0, 4};
@@ -127,6 +130,22 @@ devices:
   want.device_overrides["npu0"] = {80000, 95000};
   want.device_overrides["cpu0"] = {0, 98000};
   ExpectPolicyEq(*p, want);
+}
+
+TEST(PolicyLoaderTest, EveryPlacementAndGovernorPolicyIsAccepted) {
+  for (const char* name : {"joule", "round_robin", "fastest", "eft"}) {
+    absl::StatusOr<Policy> p =
+        ParsePolicy(std::string("scheduler:\n  placement: ") + name, "p");
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->scheduler.placement, name);
+  }
+  for (const char* name : {"adaptive", "performance", "powersave", "ondemand",
+                           "schedutil", "conservative"}) {
+    absl::StatusOr<Policy> p =
+        ParsePolicy(std::string("governor:\n  policy: ") + name, "p");
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->governor.policy, name);
+  }
 }
 
 TEST(PolicyLoaderTest, PartialClassKeepsTheOtherWeightsDefault) {
@@ -179,9 +198,13 @@ TEST(PolicyLoaderTest, OutOfRangeIsReportedAtTheValue) {
   EXPECT_EQ(
       ErrorOf("thermal:\n  hysteresis_mc: -1\n"),
       "p.yaml:2:18: thermal.hysteresis_mc: must be in [0, 50000], got -1");
-  EXPECT_EQ(ErrorOf("governor:\n  policy: ondemand\n"),
+  EXPECT_EQ(ErrorOf("governor:\n  policy: turbo\n"),
             "p.yaml:2:11: governor.policy: must be one of adaptive, "
-            "performance, powersave; got 'ondemand'");
+            "performance, powersave, ondemand, schedutil, conservative; got "
+            "'turbo'");
+  EXPECT_EQ(ErrorOf("scheduler:\n  placement: random\n"),
+            "p.yaml:2:14: scheduler.placement: must be one of joule, "
+            "round_robin, fastest, eft; got 'random'");
   EXPECT_EQ(ErrorOf("scheduler:\n  classes:\n    batch:\n"
                     "      latency_weight_per_s: -0.1\n"),
             "p.yaml:4:29: scheduler.classes.batch.latency_weight_per_s: must "

@@ -33,6 +33,7 @@ class Device {
   const DeviceSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.name; }
   Executor& executor() { return *executor_; }
+  const Executor& executor_const() const { return *executor_; }
   Sensor& sensor() { return *sensor_; }
   bool simulated() const { return executor_->simulated(); }
 

@@ -16,27 +16,38 @@ SimulatedExecutor::~SimulatedExecutor() {
 }
 
 void SimulatedExecutor::Start(const ExecRequest& req, DoneCallback done) {
-  absl::MutexLock l(&mu_);
-  if (running_) {
-    // A broken scheduler invariant: one job per device at a time.
-    std::fprintf(stderr,
-                 "SimulatedExecutor::Start(job %" PRIu64 ") while job %" PRIu64
-                 " is running\n",
-                 req.job_id, running_->req.job_id);
-    std::abort();
+  uint64_t seq;
+  {
+    absl::MutexLock l(&mu_);
+    if (running_) {
+      // A broken scheduler invariant: one job per device at a time.
+      std::fprintf(stderr,
+                   "SimulatedExecutor::Start(job %" PRIu64
+                   ") while job %" PRIu64 " is running\n",
+                   req.job_id, running_->req.job_id);
+      std::abort();
+    }
+    Running r;
+    r.seq = next_seq_++;
+    r.req = req;
+    r.req.predicted_time = std::max(req.predicted_time, Duration{0});
+    r.done = std::move(done);
+    r.start = clock_->Now();
+    seq = r.seq;
+    const TimePoint due = r.start + r.req.predicted_time;
+    const bool zero_time = r.req.predicted_time == Duration{0};
+    running_ = std::move(r);
+    if (!zero_time) {
+      // Holding mu_ across RunAt is safe: a Clock never runs a callback inside
+      // RunAt on the caller's thread, and callbacks run without its lock.
+      running_->timer = clock_->RunAt(due, [this, seq] { Complete(seq); });
+      return;
+    }
   }
-  Running r;
-  r.seq = next_seq_++;
-  r.req = req;
-  r.req.predicted_time = std::max(req.predicted_time, Duration{0});
-  r.done = std::move(done);
-  r.start = clock_->Now();
-  const uint64_t seq = r.seq;
-  const TimePoint due = r.start + r.req.predicted_time;
-  running_ = std::move(r);
-  // Holding mu_ across RunAt is safe: a Clock never runs a callback inside
-  // RunAt on the caller's thread, and callbacks run without its lock.
-  running_->timer = clock_->RunAt(due, [this, seq] { Complete(seq); });
+  // A job that takes no time completes here, on the caller's thread: a
+  // timer would only add a thread hand-off (Executor allows `done` inside
+  // Start).
+  Complete(seq);
 }
 
 void SimulatedExecutor::Complete(uint64_t seq) {

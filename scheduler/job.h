@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "core/clock.h"
+#include "core/tensor.h"
 #include "core/types.h"
 #include "scheduler/placement.h"
 
@@ -29,6 +30,9 @@ struct JobSpec {
   std::optional<TimePoint> deadline;
   std::vector<DeviceKind> allowed_kinds;  // empty: any
   bool dry_run = false;
+  // Input tensors for a model run for real; moved into the ExecRequest at
+  // dispatch.
+  std::vector<Tensor> inputs;
 };
 
 struct JobInfo {
@@ -49,6 +53,9 @@ struct JobInfo {
   bool simulated = false;
   Placement placement;
   absl::Status error;  // why it did not complete
+  // The model's outputs when it ran for real; handed to the DoneCallback
+  // only, not kept for GetJob.
+  std::vector<Tensor> outputs;
   TimePoint submitted{};
   TimePoint finished{};
 };

@@ -48,10 +48,30 @@ bool KindAllowed(const PlacementRequest& req, DeviceKind kind) {
              req.allowed_kinds.end();
 }
 
+// The strategy's ranking key for a candidate with an estimate; see
+// placement.h. `index` and `n` place it in the round-robin rotation.
+double RankKey(PlacementStrategy strategy, const CandidateResult& r,
+               const ClassWeights& w, size_t index, size_t n, uint64_t cursor) {
+  switch (strategy) {
+    case PlacementStrategy::kFastest:
+      return r.estimate->exec_s;
+    case PlacementStrategy::kEft:
+      return r.finish_s;
+    case PlacementStrategy::kRoundRobin:
+      return static_cast<double>((index + n - cursor % n) % n);
+    case PlacementStrategy::kJoule:
+      break;
+  }
+  return w.latency_weight_per_s * r.finish_s +
+         w.energy_weight_per_j * r.estimate->energy_j;
+}
+
 // Estimate, finish, score and the first reason the device cannot take the
 // job, in the order Infeasible lists them.
 CandidateResult Evaluate(const PlacementRequest& req,
-                         const PlacementCandidate& c, const ClassWeights& w) {
+                         const PlacementCandidate& c, const ClassWeights& w,
+                         PlacementStrategy strategy, size_t index, size_t n,
+                         uint64_t cursor) {
   if (c.spec == nullptr) {
     std::fprintf(stderr, "Place: candidate without a DeviceSpec\n");
     std::abort();
@@ -62,16 +82,22 @@ CandidateResult Evaluate(const PlacementRequest& req,
   r.kind = spec.kind;
   r.backlog_s = c.backlog_s;
   r.estimate = EstimateJob(req.cost, req.batch, spec, c.pstate);
+  if (r.estimate && c.exec_scale != 1.0) {  // calibrated; E = P·t
+    r.estimate->exec_s *= c.exec_scale;
+    r.estimate->energy_j *= c.exec_scale;
+  }
   if (r.estimate) {
     r.finish_s = c.backlog_s + r.estimate->exec_s;
-    r.score = w.latency_weight_per_s * r.finish_s +
-              w.energy_weight_per_j * r.estimate->energy_j;
+    r.score = RankKey(strategy, r, w, index, n, cursor);
   }
 
   if (!KindAllowed(req, spec.kind)) {
     r.infeasible = Infeasible::kKindNotAllowed;
     r.reason =
         absl::StrCat("kind ", Name(DeviceKindName(spec.kind)), " not allowed");
+  } else if (!c.supports_model) {
+    r.infeasible = Infeasible::kModelUnsupported;
+    r.reason = "its executor cannot run this model";
   } else if (!r.estimate) {
     r.infeasible = Infeasible::kNoCommonPrecision;
     r.reason =
@@ -99,7 +125,29 @@ bool Beats(const CandidateResult& a, const CandidateResult& b) {
   return a.finish_s < b.finish_s;
 }
 
+// What a baseline strategy ranked by, for the explanation.
+std::string BaselineKey(PlacementStrategy strategy, const CandidateResult& r,
+                        size_t n, uint64_t cursor) {
+  switch (strategy) {
+    case PlacementStrategy::kFastest:
+      return absl::StrCat("run time ", FormatSeconds(r.estimate->exec_s));
+    case PlacementStrategy::kEft:
+      return absl::StrCat("finish ", FormatSeconds(r.finish_s), " = backlog ",
+                          FormatSeconds(r.backlog_s), " + run ",
+                          FormatSeconds(r.estimate->exec_s));
+    case PlacementStrategy::kRoundRobin:
+      return absl::StrFormat(
+          "first feasible device in turn from index %d "
+          "of %d",
+          static_cast<int>(cursor % n), static_cast<int>(n));
+    case PlacementStrategy::kJoule:
+      break;
+  }
+  return absl::StrFormat("score %.4g", r.score);
+}
+
 std::string Explain(const PlacementRequest& req, const ClassWeights& w,
+                    PlacementStrategy strategy, uint64_t cursor,
                     const Placement& pl) {
   std::vector<std::string> infeasible;
   for (const CandidateResult& r : pl.candidates) {
@@ -114,6 +162,15 @@ std::string Explain(const PlacementRequest& req, const ClassWeights& w,
   }
 
   const CandidateResult& win = pl.candidates[pl.chosen];
+  if (strategy != PlacementStrategy::kJoule) {
+    const size_t n = pl.candidates.size();
+    std::string s = absl::StrCat(
+        win.device, " wins by ", Name(PlacementStrategyName(strategy)), " at ",
+        Name(PrecisionName(win.estimate->precision)), ", P",
+        win.estimate->pstate, ": ", BaselineKey(strategy, win, n, cursor));
+    for (const std::string& why : infeasible) absl::StrAppend(&s, "; ", why);
+    return s;
+  }
   std::string s = absl::StrFormat(
       "%s wins at %s, P%d (%s, %s: %g/s, %g/J): score %.4g = %g/s * %s + "
       "%g/J * %s",
@@ -144,6 +201,32 @@ std::string Explain(const PlacementRequest& req, const ClassWeights& w,
 
 }  // namespace
 
+bool IsKnownPlacement(std::string_view name) {
+  return name == "joule" || name == "round_robin" || name == "fastest" ||
+         name == "eft";
+}
+
+PlacementStrategy ParsePlacementStrategy(std::string_view name) {
+  if (name == "round_robin") return PlacementStrategy::kRoundRobin;
+  if (name == "fastest") return PlacementStrategy::kFastest;
+  if (name == "eft") return PlacementStrategy::kEft;
+  return PlacementStrategy::kJoule;
+}
+
+std::string_view PlacementStrategyName(PlacementStrategy s) {
+  switch (s) {
+    case PlacementStrategy::kRoundRobin:
+      return "round_robin";
+    case PlacementStrategy::kFastest:
+      return "fastest";
+    case PlacementStrategy::kEft:
+      return "eft";
+    case PlacementStrategy::kJoule:
+      break;
+  }
+  return "joule";
+}
+
 ClassWeights EffectiveWeights(const SchedulerTunables& t, PriorityClass c,
                               Preference p) {
   switch (p) {
@@ -159,20 +242,23 @@ ClassWeights EffectiveWeights(const SchedulerTunables& t, PriorityClass c,
 
 Placement Place(const PlacementRequest& req,
                 const std::vector<PlacementCandidate>& candidates,
-                const SchedulerTunables& tunables) {
+                const SchedulerTunables& tunables,
+                uint64_t round_robin_cursor) {
   const ClassWeights w =
       EffectiveWeights(tunables, req.priority_class, req.preference);
+  const PlacementStrategy strategy = ParsePlacementStrategy(tunables.placement);
   Placement pl;
   pl.candidates.reserve(candidates.size());
   for (const PlacementCandidate& c : candidates) {
-    pl.candidates.push_back(Evaluate(req, c, w));
+    pl.candidates.push_back(Evaluate(req, c, w, strategy, pl.candidates.size(),
+                                     candidates.size(), round_robin_cursor));
     const CandidateResult& r = pl.candidates.back();
     if (r.infeasible != Infeasible::kNone) continue;
     if (pl.chosen < 0 || Beats(r, pl.candidates[pl.chosen])) {
       pl.chosen = static_cast<int>(pl.candidates.size()) - 1;
     }
   }
-  pl.explanation = Explain(req, w, pl);
+  pl.explanation = Explain(req, w, strategy, round_robin_cursor, pl);
   return pl;
 }
 

@@ -3,6 +3,22 @@
 // w_energy · E with weights from the job's class and preference; a device
 // that would miss the deadline is infeasible. One pure function.
 //
+// Strategies (SchedulerTunables::placement). Every strategy sees the same
+// feasibility rules (Infeasible below: admission belongs to the scheduler,
+// not to the strategy); they differ only in how they rank feasible devices,
+// by a key stored in CandidateResult::score, lower wins:
+//   "joule"        score = w_latency · finish_s + w_energy · E_j
+//   "fastest"      score = exec_s                 (backlog, energy ignored)
+//   "eft"          score = finish_s = backlog_s + exec_s   (energy ignored;
+//                  HEFT's earliest finish time, StarPU's "dmda" without its
+//                  data-transfer and energy terms)
+//   "round_robin"  score = (i − cursor) mod n     (i: the candidate's index,
+//                  n: the number of candidates, cursor: the caller's
+//                  rotation, so the first feasible device at or after the
+//                  cursor wins, cyclically)
+// Equal scores fall back to the lower finish_s, then the earlier candidate.
+// An unknown strategy name ranks as "joule" (the policy loader rejects it).
+//
 // Thread-safe (pure).
 #ifndef JOULE_SCHEDULER_PLACEMENT_H_
 #define JOULE_SCHEDULER_PLACEMENT_H_
@@ -10,6 +26,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/policy.h"
@@ -38,12 +55,19 @@ struct PlacementCandidate {
   double backlog_s = 0;     // predicted time until its queue drains
   bool critical = false;    // above the critical trip: nothing is dispatched
   bool queue_full = false;  // no room for another job
+  // Measured/predicted run time learnt for this model on this device and
+  // P-state (scheduler/calibration.h); 1 until enough samples arrive.
+  // Scales the estimate's time and energy (E = P·t).
+  double exec_scale = 1.0;
+  // False when the device's executor cannot run the job's model.
+  bool supports_model = true;
 };
 
 // Why a device cannot take the job, in the order they are checked.
 enum class Infeasible {
   kNone,
   kKindNotAllowed,
+  kModelUnsupported,
   kNoCommonPrecision,
   kCritical,
   kMissesDeadline,
@@ -56,7 +80,7 @@ struct CandidateResult {
   std::optional<Estimate> estimate;  // absent if no common precision
   double backlog_s = 0;
   double finish_s = 0;  // backlog_s + exec_s
-  double score = 0;
+  double score = 0;     // the strategy's ranking key (see the top)
   Infeasible infeasible = Infeasible::kNone;
   std::string reason;  // human-readable; empty when feasible
 };
@@ -69,15 +93,27 @@ struct Placement {
   std::string explanation;
 };
 
+enum class PlacementStrategy { kJoule, kRoundRobin, kFastest, kEft };
+
+// True for "joule", "round_robin", "fastest" and "eft".
+bool IsKnownPlacement(std::string_view name);
+// The strategy a name selects; unknown names select kJoule.
+PlacementStrategy ParsePlacementStrategy(std::string_view name);
+std::string_view PlacementStrategyName(PlacementStrategy s);
+
 // Effective weights for a class and preference: BALANCED uses the class's
 // weights, LATENCY scores by finish time alone and ENERGY by joules alone
 // (the other term kept only as a 1e-6 tie-break).
 ClassWeights EffectiveWeights(const SchedulerTunables& t, PriorityClass c,
                               Preference p);
 
+// `round_robin_cursor` is the round-robin strategy's rotation (the caller
+// keeps it, e.g. one past the last device chosen, so Place stays pure);
+// other strategies ignore it.
 Placement Place(const PlacementRequest& req,
                 const std::vector<PlacementCandidate>& candidates,
-                const SchedulerTunables& tunables);
+                const SchedulerTunables& tunables,
+                uint64_t round_robin_cursor = 0);
 
 }  // namespace joule
 

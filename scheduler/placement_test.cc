@@ -211,6 +211,28 @@ TEST_F(PlacementTest, FullQueueIsSkipped) {
   EXPECT_EQ(p.candidates[1].reason, "queue full");
 }
 
+TEST_F(PlacementTest, DeviceThatCannotRunTheModelIsSkipped) {
+  std::vector<PlacementCandidate> c = Candidates();
+  c[1].supports_model = false;
+  Placement p = Place(Request(ComputeBound()), c, tunables_);
+  EXPECT_EQ(p.chosen, 0);
+  EXPECT_EQ(p.candidates[1].infeasible, Infeasible::kModelUnsupported);
+  EXPECT_EQ(p.candidates[1].reason, "its executor cannot run this model");
+}
+
+TEST_F(PlacementTest, CalibrationScalesTimeAndEnergy) {
+  std::vector<PlacementCandidate> c = Candidates();
+  Placement before = Place(Request(ComputeBound()), c, tunables_);
+  c[1].exec_scale = 4.0;  // the npu0 runs this model 4x slower than modelled
+  Placement after = Place(Request(ComputeBound()), c, tunables_);
+  ExpectClose(after.candidates[1].estimate->exec_s,
+              4 * before.candidates[1].estimate->exec_s);
+  ExpectClose(after.candidates[1].estimate->energy_j,
+              4 * before.candidates[1].estimate->energy_j);
+  ExpectClose(after.candidates[0].estimate->exec_s,
+              before.candidates[0].estimate->exec_s);
+}
+
 TEST_F(PlacementTest, OnlyAllowedKinds) {
   PlacementRequest req = Request(ComputeBound());
   req.allowed_kinds = {DeviceKind::kCpu, DeviceKind::kGpu};
@@ -260,6 +282,98 @@ TEST_F(PlacementTest, EqualScoresKeepInputOrder) {
   Placement p = Place(Request(ComputeBound()), c, tunables_);
   EXPECT_EQ(p.chosen, 0);
   EXPECT_THAT(p.explanation, StartsWith("cpu1 wins"));
+}
+
+// --- Baseline strategies -------------------------------------------------
+
+SchedulerTunables WithPlacement(const char* name) {
+  SchedulerTunables t;
+  t.placement = name;
+  return t;
+}
+
+TEST_F(PlacementTest, StrategyNames) {
+  for (const char* n : {"joule", "round_robin", "fastest", "eft"}) {
+    EXPECT_TRUE(IsKnownPlacement(n)) << n;
+    EXPECT_EQ(PlacementStrategyName(ParsePlacementStrategy(n)), n);
+  }
+  EXPECT_FALSE(IsKnownPlacement("random"));
+  EXPECT_EQ(ParsePlacementStrategy("random"), PlacementStrategy::kJoule);
+}
+
+TEST_F(PlacementTest, RoundRobinAlternatesFromTheCursor) {
+  // The NPU is far better for this job; round robin does not care.
+  const SchedulerTunables rr = WithPlacement("round_robin");
+  std::vector<int> chosen;
+  for (uint64_t cursor = 0; cursor < 4; ++cursor) {
+    chosen.push_back(
+        Place(Request(ComputeBound()), Candidates(), rr, cursor).chosen);
+  }
+  EXPECT_EQ(chosen, (std::vector<int>{0, 1, 0, 1}));
+  Placement p = Place(Request(ComputeBound()), Candidates(), rr, 1);
+  EXPECT_EQ(p.candidates[0].score, 1);  // one step after the cursor
+  EXPECT_EQ(p.candidates[1].score, 0);
+  EXPECT_EQ(p.explanation,
+            "npu0 wins by round_robin at int8, P0: first feasible device in "
+            "turn from index 1 of 2");
+}
+
+TEST_F(PlacementTest, RoundRobinSkipsInfeasibleDevicesAndWraps) {
+  std::vector<PlacementCandidate> c = Candidates();
+  c[1].queue_full = true;
+  Placement p =
+      Place(Request(ComputeBound()), c, WithPlacement("round_robin"), 1);
+  EXPECT_EQ(p.chosen, 0);
+  EXPECT_EQ(p.explanation,
+            "cpu0 wins by round_robin at int8, P1: first feasible device in "
+            "turn from index 1 of 2; npu0 queue full");
+}
+
+TEST_F(PlacementTest, FastestPicksLeastRunTimeIgnoringBacklogAndEnergy) {
+  // Memory-bound: cpu0 runs it in 1 ms (10 mJ), npu0 in 7 ms (7 mJ). With
+  // 20 ms of backlog on cpu0 it still wins on run time alone.
+  std::vector<PlacementCandidate> c = Candidates();
+  c[0].backlog_s = 0.02;
+  Placement p = Place(Request(MemoryBound()), c, WithPlacement("fastest"));
+  EXPECT_EQ(p.chosen, 0);
+  ExpectClose(p.candidates[0].score, 1e-3);
+  ExpectClose(p.candidates[1].score, 7e-3);
+  EXPECT_EQ(p.explanation,
+            "cpu0 wins by fastest at int8, P1: run time 1.00 ms");
+  // The joule score (21 ms + 10 mJ against 7 ms + 7 mJ) picks npu0.
+  EXPECT_EQ(Place(Request(MemoryBound()), c, tunables_).chosen, 1);
+}
+
+TEST_F(PlacementTest, EftAccountsForBacklogButNotEnergy) {
+  // Compute-bound: npu0 3 ms, cpu0 50 ms. 60 ms of backlog on npu0 makes
+  // it finish at 63 ms, after cpu0; fastest still picks npu0.
+  std::vector<PlacementCandidate> c = Candidates();
+  c[1].backlog_s = 0.06;
+  Placement p = Place(Request(ComputeBound()), c, WithPlacement("eft"));
+  EXPECT_EQ(p.chosen, 0);
+  ExpectClose(p.candidates[0].score, 0.05);
+  ExpectClose(p.candidates[1].score, 0.063);
+  EXPECT_EQ(p.explanation,
+            "cpu0 wins by eft at int8, P1: finish 50.00 ms = backlog 0.00 us "
+            "+ run 50.00 ms");
+  EXPECT_EQ(Place(Request(ComputeBound()), c, WithPlacement("fastest")).chosen,
+            1);
+  // Energy does not count: memory-bound without backlog, eft picks the
+  // 1 ms / 10 mJ cpu0 even for an ENERGY job that joule sends to npu0.
+  PlacementRequest req = Request(MemoryBound());
+  req.preference = Preference::kEnergy;
+  EXPECT_EQ(Place(req, Candidates(), WithPlacement("eft")).chosen, 0);
+  EXPECT_EQ(Place(req, Candidates(), tunables_).chosen, 1);
+}
+
+TEST_F(PlacementTest, BaselinesObeyTheSameFeasibilityRules) {
+  PlacementRequest req = Request(ComputeBound());
+  req.deadline_s = 10e-3;  // cpu0 (50 ms) misses it
+  for (const char* name : {"round_robin", "fastest", "eft"}) {
+    Placement p = Place(req, Candidates(), WithPlacement(name), 0);
+    EXPECT_EQ(p.chosen, 1) << name;
+    EXPECT_EQ(p.candidates[0].infeasible, Infeasible::kMissesDeadline);
+  }
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "scheduler/proto_convert.h"
 
 #include <cmath>
+#include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "scheduler/cost_model.h"
 
 namespace joule {
 namespace {
@@ -22,6 +25,29 @@ std::optional<Precision> FromProto(v1::Precision p) {
 }
 
 bool FiniteNonNegative(double v) { return std::isfinite(v) && v >= 0; }
+
+absl::StatusOr<Tensor> TensorFromProto(const v1::Tensor& t,
+                                       const std::string& field) {
+  if (t.dtype() < v1::DATA_TYPE_FLOAT32 || t.dtype() > v1::DATA_TYPE_INT64) {
+    return Invalid(field + ".dtype", "unknown or unspecified");
+  }
+  Tensor out;
+  out.name = t.name();
+  out.dtype = static_cast<DataType>(t.dtype());
+  out.shape.assign(t.shape().begin(), t.shape().end());
+  out.bytes = t.data();
+  if (absl::Status s = out.Validate(); !s.ok()) {
+    return Invalid(field, s.message());
+  }
+  return out;
+}
+
+void TensorToProto(const Tensor& t, v1::Tensor* out) {
+  out->set_name(t.name);
+  out->set_dtype(static_cast<v1::DataType>(t.dtype));
+  for (int64_t d : t.shape) out->add_shape(d);
+  out->set_data(t.bytes);
+}
 
 absl::StatusOr<JobCost> CostFromProto(const v1::JobCost& c) {
   JobCost cost;
@@ -133,6 +159,15 @@ absl::StatusOr<JobSpec> SpecFromProto(const v1::SubmitRequest& req,
     spec.deadline = rpc_deadline;
   }
   spec.dry_run = req.dry_run();
+  if (req.inputs_size() > 0 && spec.model.empty()) {
+    return Invalid("inputs", "only a job naming a model takes inputs");
+  }
+  for (int i = 0; i < req.inputs_size(); ++i) {
+    absl::StatusOr<Tensor> t =
+        TensorFromProto(req.inputs(i), absl::StrCat("inputs[", i, "]"));
+    if (!t.ok()) return t.status();
+    spec.inputs.push_back(*std::move(t));
+  }
   return spec;
 }
 
@@ -192,6 +227,124 @@ void JobInfoToProto(const JobInfo& info, v1::JobResult* out) {
     e->set_chosen(static_cast<int>(i) == info.placement.chosen);
   }
   if (!info.error.ok()) out->set_error(std::string(info.error.message()));
+  for (const Tensor& t : info.outputs) TensorToProto(t, out->add_outputs());
+}
+
+namespace {
+
+// ONNX element type (onnx::TensorProto::DataType) -> DataType; the types
+// the proto has no name for are UNSPECIFIED.
+v1::DataType DataTypeFromOnnx(int32_t t) {
+  switch (t) {
+    case 1:
+      return v1::DATA_TYPE_FLOAT32;
+    case 10:
+      return v1::DATA_TYPE_FLOAT16;
+    case 3:
+      return v1::DATA_TYPE_INT8;
+    case 2:
+      return v1::DATA_TYPE_UINT8;
+    case 6:
+      return v1::DATA_TYPE_INT32;
+    case 7:
+      return v1::DATA_TYPE_INT64;
+    default:
+      return v1::DATA_TYPE_UNSPECIFIED;
+  }
+}
+
+void TensorInfoToProto(const OnnxTensorInfo& t, v1::Tensor* out) {
+  out->set_name(t.name);
+  out->set_dtype(DataTypeFromOnnx(t.onnx_elem_type));
+  if (t.shape_known) {
+    for (int64_t d : t.shape) out->add_shape(d);
+  }
+}
+
+std::string PrecisionList(const std::vector<Precision>& ps) {
+  std::vector<std::string> names;
+  for (Precision p : ps) names.emplace_back(PrecisionName(p));
+  return names.empty() ? "none" : absl::StrJoin(names, ", ");
+}
+
+}  // namespace
+
+absl::StatusOr<InputShapes> InputShapesFromProto(
+    const v1::RegisterModelRequest& req) {
+  InputShapes shapes;
+  for (int i = 0; i < req.input_shapes_size(); ++i) {
+    const v1::InputShape& s = req.input_shapes(i);
+    const std::string field = absl::StrCat("input_shapes[", i, "]");
+    if (s.name().empty()) return Invalid(field + ".name", "empty");
+    if (s.dims_size() == 0) return Invalid(field + ".dims", "empty");
+    std::vector<int64_t> dims;
+    for (int j = 0; j < s.dims_size(); ++j) {
+      if (s.dims(j) < 1) {
+        return Invalid(absl::StrCat(field, ".dims[", j, "]"),
+                       absl::StrCat("must be >= 1, got ", s.dims(j)));
+      }
+      dims.push_back(s.dims(j));
+    }
+    if (!shapes.emplace(s.name(), std::move(dims)).second) {
+      return Invalid(field + ".name",
+                     absl::StrCat("'", s.name(), "' is given twice"));
+    }
+  }
+  return shapes;
+}
+
+void ModelInfoToProto(const RegisteredModel& model,
+                      const std::vector<const DeviceSpec*>& devices,
+                      v1::ModelInfo* out) {
+  const JobCost& cost = model.cost;
+  out->set_name(model.name);
+  std::vector<Precision> model_precisions;
+  for (Precision p : kAllPrecisions) {
+    if (!cost.Supports(p)) continue;
+    model_precisions.push_back(p);
+    v1::PrecisionOps* o = out->add_ops();
+    o->set_precision(ToProto(p));
+    o->set_ops(cost.ops(p));
+  }
+  const double bytes = cost.weight_bytes + cost.activation_bytes;
+  if (model.analysis) {
+    out->set_macs(static_cast<double>(model.analysis->macs));
+    for (const OnnxTensorInfo& t : model.analysis->inputs) {
+      TensorInfoToProto(t, out->add_inputs());
+    }
+    for (const OnnxTensorInfo& t : model.analysis->outputs) {
+      TensorInfoToProto(t, out->add_outputs());
+    }
+  }
+  out->set_weight_bytes(cost.weight_bytes);
+  out->set_activation_bytes(cost.activation_bytes);
+  out->set_arithmetic_intensity(bytes > 0 ? cost.ops(Precision::kFp32) / bytes
+                                          : 0);
+  for (const DeviceSpec* spec : devices) {
+    v1::ModelDeviceInfo* d = out->add_devices();
+    d->set_device(spec->name);
+    const int top = spec->max_pstate();
+    std::optional<Estimate> best = EstimateJob(cost, 1, *spec, top);
+    if (!best) {
+      std::vector<Precision> device_precisions;
+      for (Precision p : kAllPrecisions) {
+        if (spec->Supports(p)) device_precisions.push_back(p);
+      }
+      d->set_supported(false);
+      d->set_reason(absl::StrCat(
+          "no common precision (model: ", PrecisionList(model_precisions),
+          "; device: ", PrecisionList(device_precisions), ")"));
+      continue;
+    }
+    d->set_supported(true);
+    d->set_precision(ToProto(best->precision));
+    d->set_memory_bound(best->memory_bound);
+    for (int p = 0; p <= top; ++p) {
+      std::optional<Estimate> e =
+          EstimateAt(cost, 1, *spec, p, best->precision);
+      d->add_predicted_s(e ? e->exec_s : 0);
+    }
+  }
 }
 
 }  // namespace joule

@@ -14,9 +14,10 @@ struct Scheduler::Job {
   JobSpec spec;
   DoneCallback done;
   TimerId deadline_timer = 0;
-  int slot = -1;        // device index while queued or running
-  QueueKey key;         // valid while queued
-  double exec_s = 0;    // predicted run time counted in the slot's backlog
+  int slot = -1;      // device index while queued or running
+  QueueKey key;       // valid while queued
+  double exec_s = 0;  // predicted run time counted in the slot's backlog
+  double analytic_exec_s = 0;  // the uncorrected prediction at dispatch
 };
 
 struct Scheduler::Slot {
@@ -84,7 +85,7 @@ Scheduler::~Scheduler() {
 }
 
 std::vector<PlacementCandidate> Scheduler::CandidatesLocked(
-    TimePoint now) const {
+    TimePoint now, const std::string& model) const {
   std::vector<PlacementCandidate> out;
   out.reserve(slots_.size());
   for (const Slot& s : slots_) {
@@ -95,6 +96,10 @@ std::vector<PlacementCandidate> Scheduler::CandidatesLocked(
     c.backlog_s = BacklogLocked(s, now);
     c.critical = st.critical;
     c.queue_full = s.queue.size() >= tunables_.max_queue_per_device;
+    if (!model.empty()) {
+      c.supports_model = s.device->executor().SupportsModel(model);
+    }
+    c.exec_scale = calibration_.Factor({model, s.device->name(), c.pstate});
     out.push_back(c);
   }
   return out;
@@ -121,7 +126,8 @@ absl::StatusOr<JobInfo> Scheduler::Submit(const JobSpec& spec,
       rejected = absl::UnavailableError("draining: not accepting new jobs");
     } else {
       info.placement =
-          Place(RequestFor(spec, now), CandidatesLocked(now), tunables_);
+          Place(RequestFor(spec, now), CandidatesLocked(now, spec.model),
+                tunables_, round_robin_cursor_);
       if (info.placement.chosen < 0) rejected = RejectionStatus(info.placement);
     }
     const int chosen = info.placement.chosen;
@@ -144,6 +150,7 @@ absl::StatusOr<JobInfo> Scheduler::Submit(const JobSpec& spec,
     }
     info.id = next_id_++;
     if (id_out) *id_out = info.id;
+    if (chosen >= 0) round_robin_cursor_ = chosen + 1;
     submitted_cv_.notify_all();
     if (!rejected.ok()) {
       info.state = JobState::kRejected;
@@ -178,9 +185,9 @@ void Scheduler::EnqueueLocked(Job* job, int slot_index, const Estimate& est) {
   Slot& s = slots_[slot_index];
   job->slot = slot_index;
   job->exec_s = est.exec_s;
-  job->key = QueueKey{static_cast<int>(job->spec.priority_class),
-                      job->spec.deadline.value_or(TimePoint::max()),
-                      job->info.id};
+  job->key =
+      QueueKey{static_cast<int>(job->spec.priority_class),
+               job->spec.deadline.value_or(TimePoint::max()), job->info.id};
   s.queue.emplace(job->key, job);
   s.queued_exec_s += est.exec_s;
   job->info.state = JobState::kQueued;
@@ -211,15 +218,21 @@ void Scheduler::DispatchLocked(int slot_index, Pending* p) {
                    absl::InternalError("device lost support for the job"), p);
       continue;
     }
+    job->analytic_exec_s = est->exec_s;
+    const double factor =
+        calibration_.Factor({job->spec.model, spec.name, pstate});
+    est->exec_s *= factor;
+    est->energy_j *= factor;
     if (job->spec.deadline &&
         now + FromSeconds(est->exec_s) > *job->spec.deadline) {
-      FinishLocked(job->info.id, JobState::kDeadlineExceeded,
-                   absl::DeadlineExceededError(absl::StrCat(
-                       "not started: would finish ",
-                       ToSeconds(now + FromSeconds(est->exec_s) -
-                                 *job->spec.deadline) * 1e3,
-                       " ms after its deadline on ", spec.name)),
-                   p);
+      FinishLocked(
+          job->info.id, JobState::kDeadlineExceeded,
+          absl::DeadlineExceededError(absl::StrCat(
+              "not started: would finish ",
+              ToSeconds(now + FromSeconds(est->exec_s) - *job->spec.deadline) *
+                  1e3,
+              " ms after its deadline on ", spec.name)),
+          p);
       continue;
     }
     JobInfo& info = job->info;
@@ -238,6 +251,8 @@ void Scheduler::DispatchLocked(int slot_index, Pending* p) {
     req.pstate = pstate;
     req.predicted_time = FromSeconds(est->exec_s);
     req.predicted_energy_j = est->energy_j;
+    req.model = job->spec.model;
+    req.inputs = std::move(job->spec.inputs);
     p->starts.emplace_back(slot_index, req);
     ++starts_in_flight_;
     return;
@@ -245,6 +260,27 @@ void Scheduler::DispatchLocked(int slot_index, Pending* p) {
 }
 
 void Scheduler::Run(Pending p) {
+  // An executor may finish a job inside Start() (a zero-time job), whose
+  // completion dispatches the next one, and so on: rather than recursing once
+  // per job, work arising on this thread while Run is active joins the
+  // outermost Run's list.
+  thread_local std::deque<std::pair<Scheduler*, Pending>>* active = nullptr;
+  if (active) {
+    active->emplace_back(this, std::move(p));
+    return;
+  }
+  std::deque<std::pair<Scheduler*, Pending>> work;
+  work.emplace_back(this, std::move(p));
+  active = &work;
+  while (!work.empty()) {
+    auto [scheduler, next] = std::move(work.front());
+    work.pop_front();
+    scheduler->RunOne(std::move(next));
+  }
+  active = nullptr;
+}
+
+void Scheduler::RunOne(Pending p) {
   for (auto& [slot_index, req] : p.starts) {
     Executor* executor;
     {
@@ -277,16 +313,26 @@ void Scheduler::OnExecDone(int slot_index, JobId id, const ExecResult& r) {
       job->info.measured_time_s = ToSeconds(r.measured_time);
       job->info.measured_energy_j = r.energy_j;
       job->info.simulated = r.simulated;
+      job->info.outputs = r.outputs;
+      if (r.status.ok() && !r.simulated) {
+        const CalibrationSample cs = calibration_.Record(
+            {job->spec.model, s.device->name(), job->info.pstate},
+            job->analytic_exec_s, job->info.measured_time_s);
+        if (cs.used) {
+          metrics_.prediction_error.WithLabels({s.device->name()})
+              .Observe(cs.corrected_ratio);
+        }
+      }
       const TimePoint now = clock_->Now();
       if (!r.status.ok()) {
         FinishLocked(id, JobState::kFailed, r.status, &p);
       } else if (job->spec.deadline && now > *job->spec.deadline) {
-        FinishLocked(id, JobState::kDeadlineExceeded,
-                     absl::DeadlineExceededError(absl::StrCat(
-                         "finished ",
-                         ToSeconds(now - *job->spec.deadline) * 1e3,
-                         " ms after its deadline")),
-                     &p);
+        FinishLocked(
+            id, JobState::kDeadlineExceeded,
+            absl::DeadlineExceededError(absl::StrCat(
+                "finished ", ToSeconds(now - *job->spec.deadline) * 1e3,
+                " ms after its deadline")),
+            &p);
       } else {
         FinishLocked(id, JobState::kCompleted, absl::OkStatus(), &p);
       }
@@ -331,6 +377,7 @@ void Scheduler::FinishLocked(JobId id, JobState state, absl::Status error,
         ToSeconds(info.finished - info.submitted));
   }
   p->done.emplace_back(std::move(job->done), info);
+  info.outputs.clear();  // they reach the client once, through `done`
   RecordFinishedLocked(std::move(info));
   if (live_.empty()) idle_cv_.notify_all();
 }
@@ -430,13 +477,14 @@ void Scheduler::MigrateLocked(int from) {
   std::vector<Job*> jobs;
   for (auto& [key, job] : slots_[from].queue) jobs.push_back(job);
   for (Job* job : jobs) {
-    Placement pl =
-        Place(RequestFor(job->spec, now), CandidatesLocked(now), tunables_);
+    Placement pl = Place(RequestFor(job->spec, now),
+                         CandidatesLocked(now, job->spec.model), tunables_,
+                         round_robin_cursor_);
     if (pl.chosen < 0 || pl.chosen == from) continue;  // stays until it cools
+    round_robin_cursor_ = pl.chosen + 1;
     RemoveFromQueueLocked(job);
     const CandidateResult& c = pl.candidates[pl.chosen];
-    metrics_.migrations
-        .WithLabels({slots_[from].device->name(), c.device})
+    metrics_.migrations.WithLabels({slots_[from].device->name(), c.device})
         .Inc();
     spdlog::info("job {} migrated {} -> {} ({} is critical)", job->info.id,
                  slots_[from].device->name(), c.device,

@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/policy.h"
 #include "devices/device.h"
+#include "scheduler/calibration.h"
 #include "scheduler/job.h"
 #include "scheduler/scheduler_metrics.h"
 
@@ -67,6 +68,12 @@ class Scheduler {
   std::vector<DeviceLoad> Loads() const;
 
   void SetTunables(const SchedulerTunables& tunables);
+  // Learnt measured/predicted run times (real devices only).
+  const Calibration& calibration() const { return calibration_; }
+  // A model was unloaded or replaced: its learnt corrections no longer hold.
+  void ForgetModel(const std::string& model) {
+    calibration_.ForgetModel(model);
+  }
   // Governor listener: a device's P-state or thermal state changed.
   void OnDeviceChanged(const Device& device);
   // From now on Submit returns UNAVAILABLE; queued jobs still run.
@@ -94,7 +101,10 @@ class Scheduler {
   };
   using QueueKey = std::tuple<int, TimePoint, JobId>;
 
-  std::vector<PlacementCandidate> CandidatesLocked(TimePoint now) const
+  // Every device as placement sees it for a job of `model` ("" when the
+  // job carries its own cost).
+  std::vector<PlacementCandidate> CandidatesLocked(
+      TimePoint now, const std::string& model) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   double BacklogLocked(const Slot& slot, TimePoint now) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -109,10 +119,13 @@ class Scheduler {
   void RecordFinishedLocked(JobInfo info) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnExecDone(int slot_index, JobId id, const ExecResult& result);
   void OnDeadline(JobId id);
+  // Does what `p` collected, after the lock is released.
   void Run(Pending p);
+  void RunOne(Pending p);
 
   Clock* const clock_;
   SchedulerMetrics metrics_;
+  Calibration calibration_;  // its own lock; taken after mu_
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;
   std::condition_variable submitted_cv_;
@@ -124,6 +137,9 @@ class Scheduler {
   JobId next_id_ ABSL_GUARDED_BY(mu_) = 1;
   // Dispatched jobs whose Executor::Start has not returned yet.
   int starts_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  // The round-robin placement's rotation: one past the device last chosen.
+  // Kept here and passed into Place() so placement stays a pure function.
+  uint64_t round_robin_cursor_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -215,5 +215,23 @@ TEST_F(SchedulerTest, ForgetsTheOldestFinishedJobsBeyondTheBound) {
   EXPECT_TRUE(scheduler_->GetJob(ids[2]).ok());
 }
 
+TEST_F(SchedulerTest, ThousandsOfZeroTimeJobsCompleteWithoutDeepRecursion) {
+  SchedulerTunables t;
+  t.max_queue_per_device = 20000;
+  t.max_finished_jobs = 20000;
+  BuildCpu(t);
+  ASSERT_TRUE(Submit(Fp32Job(1e7)).ok());  // 10 ms ahead of the rest
+  // 1e-3 ops at 1e9 ops/s is 1e-12 s: 0 ns, finished inside Start().
+  const int kJobs = 15000;
+  for (int i = 0; i < kJobs; ++i) ASSERT_TRUE(Submit(Fp32Job(1e-3)).ok());
+  EXPECT_EQ(done_.size(), 0u);
+  clock_.Advance(milliseconds(10));
+  ASSERT_EQ(done_.size(), static_cast<size_t>(kJobs + 1));
+  for (const JobInfo& d : done_) EXPECT_EQ(d.state, JobState::kCompleted);
+  // Once idle, a zero-time job is done before Submit returns.
+  ASSERT_TRUE(Submit(Fp32Job(1e-3)).ok());
+  EXPECT_EQ(done_.size(), static_cast<size_t>(kJobs + 2));
+}
+
 }  // namespace
 }  // namespace joule

@@ -114,8 +114,8 @@ grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* ctx,
 
 }  // namespace
 
-SchedulerService::SchedulerService(Scheduler* scheduler,
-                                   const ModelRegistry* models, Clock* clock)
+SchedulerService::SchedulerService(Scheduler* scheduler, ModelRegistry* models,
+                                   Clock* clock)
     : scheduler_(scheduler), models_(models), clock_(clock) {}
 
 grpc::ServerUnaryReactor* SchedulerService::Submit(
@@ -160,6 +160,104 @@ grpc::ServerUnaryReactor* SchedulerService::ListDevices(
     v1::ListDevicesResponse* resp) {
   DevicesToProto(scheduler_->Loads(), resp);
   return FinishNow(ctx, absl::OkStatus());
+}
+
+std::vector<const DeviceSpec*> SchedulerService::DeviceSpecs() const {
+  std::vector<const DeviceSpec*> specs;
+  for (const Scheduler::DeviceLoad& load : scheduler_->Loads()) {
+    specs.push_back(&load.device->spec());
+  }
+  return specs;
+}
+
+grpc::ServerUnaryReactor* SchedulerService::RegisterModel(
+    grpc::CallbackServerContext* ctx, const v1::RegisterModelRequest* req,
+    v1::ModelInfo* resp) {
+  absl::StatusOr<InputShapes> shapes = InputShapesFromProto(*req);
+  if (!shapes.ok()) return FinishNow(ctx, shapes.status());
+  ModelSource source;
+  switch (req->source_case()) {
+    case v1::RegisterModelRequest::kPath:
+      source.path = req->path();
+      if (source.path.empty()) {
+        return FinishNow(ctx, absl::InvalidArgumentError("path: empty"));
+      }
+      break;
+    case v1::RegisterModelRequest::kOnnx:
+      source.bytes = req->onnx();
+      if (source.bytes.empty()) {
+        return FinishNow(ctx, absl::InvalidArgumentError("onnx: empty"));
+      }
+      break;
+    default:
+      return FinishNow(
+          ctx, absl::InvalidArgumentError("source: set either path or onnx"));
+  }
+  absl::StatusOr<RegisteredModel> model =
+      models_->RegisterOnnx(req->name(), source, *shapes);
+  if (!model.ok()) return FinishNow(ctx, model.status());
+  ModelRegistered(*model);
+  ModelInfoToProto(*model, DeviceSpecs(), resp);
+  MarkUnsupported(resp);
+  return FinishNow(ctx, absl::OkStatus());
+}
+
+void SchedulerService::ModelRegistered(const RegisteredModel& model) {
+  if (!hooks_.on_register) return;
+  absl::Status s = hooks_.on_register(model);
+  absl::MutexLock l(&mu_);
+  if (s.ok()) {
+    load_errors_.erase(model.name);
+  } else {
+    load_errors_[model.name] = std::string(s.message());
+  }
+}
+
+void SchedulerService::MarkUnsupported(v1::ModelInfo* info) {
+  std::string why;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = load_errors_.find(info->name());
+    if (it != load_errors_.end()) why = it->second;
+  }
+  std::map<std::string, const Device*> by_name;
+  for (const Scheduler::DeviceLoad& l : scheduler_->Loads()) {
+    by_name[l.device->name()] = l.device;
+  }
+  for (v1::ModelDeviceInfo& d : *info->mutable_devices()) {
+    auto it = by_name.find(d.device());
+    if (it == by_name.end() ||
+        it->second->executor_const().SupportsModel(info->name())) {
+      continue;
+    }
+    d.set_supported(false);
+    d.set_reason(why.empty() ? "its executor cannot run this model" : why);
+  }
+}
+
+grpc::ServerUnaryReactor* SchedulerService::ListModels(
+    grpc::CallbackServerContext* ctx, const v1::ListModelsRequest*,
+    v1::ListModelsResponse* resp) {
+  const std::vector<const DeviceSpec*> specs = DeviceSpecs();
+  for (const RegisteredModel& m : models_->List()) {
+    v1::ModelInfo* info = resp->add_models();
+    ModelInfoToProto(m, specs, info);
+    MarkUnsupported(info);
+  }
+  return FinishNow(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* SchedulerService::UnloadModel(
+    grpc::CallbackServerContext* ctx, const v1::UnloadModelRequest* req,
+    v1::UnloadModelResponse*) {
+  absl::Status s = models_->Unload(req->name());
+  if (s.ok()) {
+    if (hooks_.on_unload) hooks_.on_unload(req->name());
+    scheduler_->ForgetModel(req->name());
+    absl::MutexLock l(&mu_);
+    load_errors_.erase(req->name());
+  }
+  return FinishNow(ctx, s);
 }
 
 void DevicesToProto(const std::vector<Scheduler::DeviceLoad>& loads,

@@ -3,12 +3,24 @@
 // Scheduler. No reactor blocks: Submit enqueues and finishes when the job's
 // DoneCallback runs; a cancelled call cancels its job.
 //
+// RegisterModel / ListModels / UnloadModel manage the ModelRegistry.
+// RegisterModel analyses the model on the calling thread: bounded CPU work
+// (a local file read and one graph walk, shape inference in a child
+// process), like parsing the request itself. Codes: INVALID_ARGUMENT for a
+// bad name, shape, path or model (the message names the field or node),
+// FAILED_PRECONDITION for a path with no model directory configured,
+// ALREADY_EXISTS for a name in use (unload it first), NOT_FOUND for
+// unloading an unknown name.
+//
 // Thread-safe.
 #ifndef JOULE_SCHEDULER_SERVICE_H_
 #define JOULE_SCHEDULER_SERVICE_H_
 
+#include <functional>
+#include <map>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "core/clock.h"
 #include "devices/device.h"
 #include "joule/v1/scheduler.grpc.pb.h"
@@ -20,11 +32,24 @@ namespace joule {
 // Trailing metadata key carrying the job id on every Submit that got one.
 inline constexpr char kJobIdMetadataKey[] = "joule-job-id";
 
+// What the daemon does when models come and go: load them into executors
+// that run models for real (and forget what was learnt about them).
+struct ModelHooks {
+  // After a registration; a non-OK status says why some device's executor
+  // cannot run the model (the model stays registered, placed elsewhere).
+  std::function<absl::Status(const RegisteredModel&)> on_register;
+  std::function<void(const std::string&)> on_unload;
+};
+
 class SchedulerService final : public v1::Scheduler::CallbackService {
  public:
   // All arguments outlive the service.
-  SchedulerService(Scheduler* scheduler, const ModelRegistry* models,
-                   Clock* clock);
+  SchedulerService(Scheduler* scheduler, ModelRegistry* models, Clock* clock);
+  // Call before serving.
+  void SetModelHooks(ModelHooks hooks) { hooks_ = std::move(hooks); }
+  // Runs the on_register hook for a model registered outside an RPC (the
+  // policy's preloads).
+  void ModelRegistered(const RegisteredModel& model);
 
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx,
                                    const v1::SubmitRequest* req,
@@ -35,14 +60,31 @@ class SchedulerService final : public v1::Scheduler::CallbackService {
   grpc::ServerUnaryReactor* CancelJob(grpc::CallbackServerContext* ctx,
                                       const v1::CancelJobRequest* req,
                                       v1::CancelJobResponse* resp) override;
-  grpc::ServerUnaryReactor* ListDevices(
-      grpc::CallbackServerContext* ctx, const v1::ListDevicesRequest* req,
-      v1::ListDevicesResponse* resp) override;
+  grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* ctx,
+                                        const v1::ListDevicesRequest* req,
+                                        v1::ListDevicesResponse* resp) override;
+  grpc::ServerUnaryReactor* RegisterModel(grpc::CallbackServerContext* ctx,
+                                          const v1::RegisterModelRequest* req,
+                                          v1::ModelInfo* resp) override;
+  grpc::ServerUnaryReactor* ListModels(grpc::CallbackServerContext* ctx,
+                                       const v1::ListModelsRequest* req,
+                                       v1::ListModelsResponse* resp) override;
+  grpc::ServerUnaryReactor* UnloadModel(grpc::CallbackServerContext* ctx,
+                                        const v1::UnloadModelRequest* req,
+                                        v1::UnloadModelResponse* resp) override;
 
  private:
+  std::vector<const DeviceSpec*> DeviceSpecs() const;
+  // Marks the devices whose executor cannot run the model, with the reason.
+  void MarkUnsupported(v1::ModelInfo* info);
+
   Scheduler* const scheduler_;
-  const ModelRegistry* const models_;
+  ModelRegistry* const models_;
   Clock* const clock_;
+  ModelHooks hooks_;
+  absl::Mutex mu_;
+  // Why a model could not be loaded somewhere, by model name.
+  std::map<std::string, std::string> load_errors_ ABSL_GUARDED_BY(mu_);
 };
 
 // Fills `out` with every device's live status.

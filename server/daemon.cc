@@ -1,5 +1,6 @@
 #include "server/daemon.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -7,7 +8,9 @@
 #include "core/policy_loader.h"
 #include "devices/profile_loader.h"
 #include "devices/simulated_device.h"
+#include "devices/cpu_onnx_executor.h"
 #include "devices/simulated_executor.h"
+#include "devices/simulated_power.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -71,6 +74,22 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
 
   scheduler_service_ =
       std::make_unique<SchedulerService>(scheduler_.get(), &models_, clock_);
+  scheduler_service_->SetModelHooks(ModelHooks{
+      [this](const RegisteredModel& m) { return LoadIntoExecutors(m); },
+      [this](const std::string& name) {
+        if (cpu_onnx_) cpu_onnx_->UnloadModel(name);
+      }});
+  // Models: the directory RegisterModel paths must lie in, and the models
+  // the policy preloads (each analysed once; one that fails stops the start).
+  if (absl::Status s = models_.Configure(policy.policy.models); !s.ok()) {
+    return s;
+  }
+  for (const RegisteredModel& m : models_.List()) {
+    spdlog::info("model {}: {} ops, {} weight bytes, {} activation bytes",
+                 m.name, m.cost.ops(Precision::kFp32), m.cost.weight_bytes,
+                 m.cost.activation_bytes);
+    scheduler_service_->ModelRegistered(m);
+  }
   admin_service_ = std::make_unique<AdminService>(&policy_);
   http_ = std::make_unique<HttpServer>(options.metrics_listen);
   InstallHttpHandlers();
@@ -83,20 +102,10 @@ absl::Status Daemon::MakeDevices(const std::vector<DeviceSpec>& specs) {
     host = ProbeHost(options_.host_root);
     spdlog::info("{}", host->Summary());
   }
-  bool host_cpu_taken = false;  // the first profile CPU becomes the host's
   for (const DeviceSpec& spec : specs) {
     std::unique_ptr<Device> device;
-    if (host && host->has_cpufreq() && !host_cpu_taken &&
-        spec.kind == DeviceKind::kCpu) {
-      absl::StatusOr<DeviceSpec> host_spec = HostCpuSpec(spec, *host);
-      if (host_spec.ok()) {
-        device = MakeHostCpuDevice(*host_spec, *host, clock_,
-                                   std::make_unique<SimulatedExecutor>(clock_),
-                                   options_.host_cpu);  // logs its own line
-      } else {
-        spdlog::warn("{}: {}", spec.name, host_spec.status().ToString());
-      }
-      host_cpu_taken = device != nullptr;
+    if (spec.kind == DeviceKind::kCpu && cpu_onnx_ == nullptr) {
+      device = MakeHostCpu(spec, host ? &*host : nullptr);
     }
     if (!device) {
       // No hardware backend for this device here: simulated from its
@@ -109,6 +118,62 @@ absl::Status Daemon::MakeDevices(const std::vector<DeviceSpec>& specs) {
     devices_.push_back(std::move(device));
   }
   return absl::OkStatus();
+}
+
+std::unique_ptr<Device> Daemon::MakeHostCpu(const DeviceSpec& profile_spec,
+                                            const HostProbe* host) {
+  // The first CPU of the profile is this host's CPU: registered ONNX models
+  // run on it for real (OpenCV DNN); jobs that carry only a cost are still
+  // simulated on it, and say so.
+  DeviceSpec spec = profile_spec;
+  bool real_cpufreq = false;
+  if (host && host->has_cpufreq()) {
+    absl::StatusOr<DeviceSpec> host_spec = HostCpuSpec(profile_spec, *host);
+    if (host_spec.ok()) {
+      spec = *host_spec;
+      real_cpufreq = true;
+    } else {
+      spdlog::warn("{}: {}", spec.name, host_spec.status().ToString());
+    }
+  }
+  CpuOnnxExecutorOptions eo;
+  eo.energy_for = [spec](Duration t, int pstate) {
+    // Modelled: busy power at the P-state times the measured time.
+    const PState& p = spec.pstates[std::clamp(pstate, 0, spec.max_pstate())];
+    return (spec.static_power_w + p.dynamic_power_w) * ToSeconds(t);
+  };
+  auto exec = std::make_unique<CpuOnnxExecutor>(clock_, eo);
+  CpuOnnxExecutor* raw = exec.get();
+  std::unique_ptr<Device> device;
+  if (real_cpufreq) {
+    device = MakeHostCpuDevice(spec, *host, clock_, std::move(exec),
+                               options_.host_cpu);  // logs its own line
+  } else {
+    std::shared_ptr<SimulatedPowerModel> power =
+        SimulatedPowerModel::Create(spec, clock_, exec.get());
+    device = std::make_unique<Device>(spec, std::move(exec),
+                                      power->MakeSensor(),
+                                      power->MakeActuator());
+    spdlog::info(
+        "device {} (cpu): runs ONNX models on this host (OpenCV DNN); "
+        "power, temperature and P-states simulated from the profile",
+        spec.name);
+  }
+  if (device) cpu_onnx_ = raw;
+  return device;
+}
+
+absl::Status Daemon::LoadIntoExecutors(const RegisteredModel& m) {
+  if (!cpu_onnx_ || !m.analysis) return absl::OkStatus();
+  absl::StatusOr<std::shared_ptr<const std::string>> bytes =
+      models_.OnnxBytes(m.name);
+  absl::Status s = bytes.ok() ? cpu_onnx_->LoadModel(m.name, **bytes)
+                              : bytes.status();
+  if (!s.ok()) {
+    spdlog::warn("model {}: {}; it is placed on other devices only", m.name,
+                 std::string(s.message()));
+  }
+  return s;
 }
 
 void Daemon::InstallHttpHandlers() {
@@ -146,6 +211,8 @@ absl::Status Daemon::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.grpc_listen,
                            grpc::InsecureServerCredentials(), &grpc_port_);
+  // RegisterModel may carry a whole ONNX file.
+  builder.SetMaxReceiveMessageSize(256 << 20);
   builder.RegisterService(scheduler_service_.get());
   builder.RegisterService(admin_service_.get());
   grpc_server_ = builder.BuildAndStart();

@@ -34,6 +34,7 @@ namespace joule {
 
 class SchedulerService;
 class AdminService;
+class CpuOnnxExecutor;
 
 struct DaemonOptions {
   std::string policy_path;  // empty: the embedded default policy
@@ -85,6 +86,12 @@ class Daemon {
   // One Device per profile entry: the host's real CPU backends for the first
   // CPU when the host has cpufreq, simulated from the profile otherwise.
   absl::Status MakeDevices(const std::vector<DeviceSpec>& specs);
+  // The host's CPU: the cpu_onnx executor, with the real cpufreq, thermal
+  // and RAPL backends when `host` has them, simulated sensors otherwise.
+  std::unique_ptr<Device> MakeHostCpu(const DeviceSpec& spec,
+                                      const HostProbe* host);
+  // Loads a registered model into the executors that run models for real.
+  absl::Status LoadIntoExecutors(const RegisteredModel& m);
   void InstallHttpHandlers();
 
   DaemonOptions options_;
@@ -94,6 +101,9 @@ class Daemon {
   PolicyStore policy_;
   ModelRegistry models_;
   std::vector<std::unique_ptr<Device>> devices_;
+  // The host CPU's executor, which runs registered ONNX models for real
+  // (owned by its Device); null when the profile has no CPU.
+  CpuOnnxExecutor* cpu_onnx_ = nullptr;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Governor> governor_;
   std::unique_ptr<SchedulerService> scheduler_service_;

@@ -10,6 +10,24 @@
 #include "spdlog/spdlog.h"
 
 namespace joule {
+namespace {
+
+bool SameModels(const ModelsPolicy& a, const ModelsPolicy& b) {
+  if (a.model_dir != b.model_dir || a.preload.size() != b.preload.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.preload.size(); ++i) {
+    const ModelPreload& x = a.preload[i];
+    const ModelPreload& y = b.preload[i];
+    if (x.name != y.name || x.path != y.path ||
+        x.input_shapes != y.input_shapes) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 PolicyStore::PolicyStore(Registry* metrics)
     : reloads_(metrics->AddCounter(
@@ -61,6 +79,12 @@ absl::StatusOr<PolicySnapshot> PolicyStore::Reload(const std::string& path) {
         next->source, ": devices.profile changed from '",
         old.policy.device_profile, "' to '", next->policy.device_profile,
         "': a new device profile needs a restart"));
+  }
+  if (next.ok() && !SameModels(next->policy.models, old.policy.models)) {
+    next = absl::InvalidArgumentError(absl::StrCat(
+        next->source,
+        ": models changed: model_dir and preload are read at start; restart "
+        "to apply (register models at run time with RegisterModel)"));
   }
   if (!next.ok()) {
     reloads_.WithLabels({"failure"}).Inc();
