@@ -1,6 +1,10 @@
 // joulectl: the command-line client of jouled. Parses flags, makes one RPC,
 // prints the answer as a table.
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -94,6 +98,20 @@ void PrintResult(const v1::JobResult& r) {
         r.measured_energy_j() * 1e3, r.queue_time_s() * 1e3);
   }
   if (!r.error().empty()) std::cout << "error: " << r.error() << "\n";
+  for (const v1::Tensor& t : r.outputs()) {
+    std::cout << "output " << t.name() << " [";
+    for (int i = 0; i < t.shape_size(); ++i) {
+      std::cout << (i ? "," : "") << t.shape(i);
+    }
+    std::cout << "]:";
+    const size_t n = t.data().size() / sizeof(float);
+    for (size_t i = 0; i < n && i < 8; ++i) {
+      float v;
+      std::memcpy(&v, t.data().data() + i * sizeof(float), sizeof v);
+      std::cout << " " << v;
+    }
+    std::cout << (n > 8 ? " ...\n" : "\n");
+  }
   if (!r.explanation().empty()) std::cout << r.explanation() << "\n";
   if (r.candidates_size() == 0) return;
   std::cout << absl::StrFormat(
@@ -201,6 +219,39 @@ absl::Status BuildSubmit(const Flags& f, v1::SubmitRequest* req) {
     }
   }
   req->set_dry_run(f.Bool("dry-run"));
+  if (f.IsSet("inputs")) {
+    if (!f.IsSet("model")) {
+      return absl::InvalidArgumentError("--inputs needs --model");
+    }
+    // NAME=FILE:D1,D2,...[;...]: FILE holds raw little-endian float32.
+    for (absl::string_view item :
+         absl::StrSplit(f.Get("inputs"), ';', absl::SkipEmpty())) {
+      std::vector<std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+      std::vector<std::string> fs =
+          kv.size() == 2 ? absl::StrSplit(kv[1], absl::MaxSplits(':', 1))
+                         : std::vector<std::string>{};
+      if (kv.size() != 2 || fs.size() != 2) {
+        return absl::InvalidArgumentError(
+            "--inputs: '" + std::string(item) + "' is not NAME=FILE:D1,D2,...");
+      }
+      v1::Tensor* t = req->add_inputs();
+      t->set_name(kv[0]);
+      t->set_dtype(v1::DATA_TYPE_FLOAT32);
+      for (absl::string_view d : absl::StrSplit(fs[1], ',')) {
+        int64_t dim = 0;
+        if (!absl::SimpleAtoi(d, &dim) || dim < 0) {
+          return absl::InvalidArgumentError("--inputs: bad dimension '" +
+                                            std::string(d) + "'");
+        }
+        t->add_shape(dim);
+      }
+      std::ifstream in(fs[0], std::ios::binary);
+      if (!in) {
+        return absl::InvalidArgumentError("--inputs: cannot read " + fs[0]);
+      }
+      t->set_data(std::string(std::istreambuf_iterator<char>(in), {}));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -217,6 +268,9 @@ int Submit(const std::shared_ptr<grpc::Channel>& ch, int argc, char** argv) {
   f.Add("deadline-ms", "0", "relative deadline; 0 = none");
   f.Add("batch", "1", "batch size");
   f.Add("kinds", "", "allowed device kinds, e.g. npu,gpu (default: any)");
+  f.Add("inputs", "",
+        "input tensors for --model: NAME=FILE:D1,D2,...[;...], FILE raw "
+        "little-endian float32");
   f.AddBool("dry-run", "place only; print the explanation table");
   f.AddBool("help", "print this help");
   if (absl::Status s = f.Parse(argc, argv, 2); !s.ok()) return Fail(std::string(s.message()));
@@ -231,11 +285,11 @@ int Submit(const std::shared_ptr<grpc::Channel>& ch, int argc, char** argv) {
   grpc::Status s = v1::Scheduler::NewStub(ch)->Submit(&ctx, req, &resp);
   if (!s.ok()) {
     auto id = ctx.GetServerTrailingMetadata().find("joule-job-id");
-    if (id != ctx.GetServerTrailingMetadata().end()) {
-      std::cerr << "job " << std::string(id->second.data(), id->second.size())
-                << ": ";
-    }
-    return RpcFail(s);
+    if (id == ctx.GetServerTrailingMetadata().end()) return RpcFail(s);
+    return Fail(absl::StrFormat(
+        "job %s: %s (gRPC code %d)",
+        std::string(id->second.data(), id->second.size()), s.error_message(),
+        static_cast<int>(s.error_code())));
   }
   PrintResult(resp);
   return 0;
