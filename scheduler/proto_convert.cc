@@ -1,5 +1,6 @@
 #include "scheduler/proto_convert.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -25,6 +26,72 @@ std::optional<Precision> FromProto(v1::Precision p) {
 }
 
 bool FiniteNonNegative(double v) { return std::isfinite(v) && v >= 0; }
+
+// ONNX element type (onnx::TensorProto::DataType) -> DataType; the types
+// the proto has no name for are UNSPECIFIED.
+v1::DataType DataTypeFromOnnx(int32_t t) {
+  switch (t) {
+    case 1:
+      return v1::DATA_TYPE_FLOAT32;
+    case 10:
+      return v1::DATA_TYPE_FLOAT16;
+    case 3:
+      return v1::DATA_TYPE_INT8;
+    case 2:
+      return v1::DATA_TYPE_UINT8;
+    case 6:
+      return v1::DATA_TYPE_INT32;
+    case 7:
+      return v1::DATA_TYPE_INT64;
+    default:
+      return v1::DATA_TYPE_UNSPECIFIED;
+  }
+}
+
+// Admission check of a model job's inputs against the model's declared
+// inputs (names, dtypes, ranks), so a bad request fails the same way
+// whichever device it would be placed on. Exact sizes are the executor's
+// to check: the analysis fixed the model's dynamic dimensions.
+absl::Status CheckInputs(const JobSpec& spec, const ModelRegistry& models) {
+  absl::StatusOr<RegisteredModel> m = models.Get(spec.model);
+  if (!m.ok() || !m->analysis) return absl::OkStatus();
+  const std::vector<OnnxTensorInfo>& declared = m->analysis->inputs;
+  for (size_t i = 0; i < spec.inputs.size(); ++i) {
+    const Tensor& t = spec.inputs[i];
+    const std::string field = absl::StrCat("inputs[", i, "]");
+    auto it = std::find_if(declared.begin(), declared.end(),
+                           [&](const OnnxTensorInfo& d) {
+                             return d.name == t.name;
+                           });
+    if (it == declared.end()) {
+      return Invalid(field + ".name",
+                     absl::StrCat("model '", spec.model, "' has no input '",
+                                  t.name, "'"));
+    }
+    if (static_cast<int>(DataTypeFromOnnx(it->onnx_elem_type)) !=
+        static_cast<int>(t.dtype)) {
+      return Invalid(field + ".dtype",
+                     absl::StrCat("input '", t.name, "' of model '",
+                                  spec.model, "' is ", it->dtype));
+    }
+    if (it->shape.size() != t.shape.size()) {
+      return Invalid(field + ".shape",
+                     absl::StrCat("input '", t.name, "' of model '",
+                                  spec.model, "' has rank ", it->shape.size(),
+                                  ", got ", t.shape.size()));
+    }
+  }
+  for (const OnnxTensorInfo& d : declared) {
+    bool given = false;
+    for (const Tensor& t : spec.inputs) given = given || t.name == d.name;
+    if (!given) {
+      return Invalid("inputs", absl::StrCat("model '", spec.model,
+                                            "' needs input '", d.name, "' (",
+                                            d.dtype, ")"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<Tensor> TensorFromProto(const v1::Tensor& t,
                                        const std::string& field) {
@@ -168,6 +235,9 @@ absl::StatusOr<JobSpec> SpecFromProto(const v1::SubmitRequest& req,
     if (!t.ok()) return t.status();
     spec.inputs.push_back(*std::move(t));
   }
+  if (!spec.inputs.empty()) {
+    if (absl::Status s = CheckInputs(spec, models); !s.ok()) return s;
+  }
   return spec;
 }
 
@@ -232,26 +302,6 @@ void JobInfoToProto(const JobInfo& info, v1::JobResult* out) {
 
 namespace {
 
-// ONNX element type (onnx::TensorProto::DataType) -> DataType; the types
-// the proto has no name for are UNSPECIFIED.
-v1::DataType DataTypeFromOnnx(int32_t t) {
-  switch (t) {
-    case 1:
-      return v1::DATA_TYPE_FLOAT32;
-    case 10:
-      return v1::DATA_TYPE_FLOAT16;
-    case 3:
-      return v1::DATA_TYPE_INT8;
-    case 2:
-      return v1::DATA_TYPE_UINT8;
-    case 6:
-      return v1::DATA_TYPE_INT32;
-    case 7:
-      return v1::DATA_TYPE_INT64;
-    default:
-      return v1::DATA_TYPE_UNSPECIFIED;
-  }
-}
 
 void TensorInfoToProto(const OnnxTensorInfo& t, v1::Tensor* out) {
   out->set_name(t.name);
