@@ -16,15 +16,22 @@
 #      left).
 #   3. jouled memory: VmRSS/VmHWM idle and after the load, against the echo
 #      server's.
-#   4. joule-sim throughput, when $BUILD_DIR/cmd/joule-sim exists (hook).
+#   4. joule-sim: simulator throughput (virtual jobs per second of wall time)
+#      on sim/scenarios/rk3588_60pct.yaml, one run and --compare (every
+#      baseline on the same trace), each run twice with the same seed and the
+#      outputs diffed (the simulator must be deterministic); prints the
+#      --compare table.
 #
 # Loopback only; everything it starts is stopped on exit (trap). The whole
 # run is bounded (watchdog, JOULE_BENCH_LIMIT_S, default 290 s).
 # Knobs: JOULE_BENCH_CALLS (calls per load run, default 40000),
 # JOULE_BENCH_ROUNDS (default 5), JOULE_BENCH_MIN_TIME (Google Benchmark
-# --benchmark_min_time, default 0.2), JOULE_SIM_ARGS (joule-sim flags),
+# --benchmark_min_time, default 0.2), JOULE_SIM_SCENARIO (default
+# sim/scenarios/rk3588_60pct.yaml), JOULE_SIM_SEED (default 1),
 # JOULE_BENCH_CANDIDATES ("name=/path/to/jouled ...": other jouled builds
-# loaded like jouled0 in the same rounds, to measure a proposed change).
+# loaded like jouled0 in the same rounds, to measure a proposed change;
+# "name=/path/to/jouled@default" loads one like jouled, on the default
+# profile).
 set -euo pipefail
 
 BUILD=${1:?usage: bench/run.sh BUILD_DIR}
@@ -46,7 +53,7 @@ ECHO=$BUILD/bench/grpc_echo_server
 CLIENT=$BUILD/bench/grpc_load_client
 JOULED=$BUILD/cmd/jouled
 SIM=$BUILD/cmd/joule-sim
-for b in "$PLACEMENT" "$ECHO" "$CLIENT" "$JOULED"; do
+for b in "$PLACEMENT" "$ECHO" "$CLIENT" "$JOULED" "$SIM"; do
   [ -x "$b" ] || { echo "run.sh: $b not built (make bench builds it)" >&2; exit 1; }
 done
 
@@ -142,16 +149,20 @@ declare -A DESC=(
   [jouled]="jouled, default policy and RK3588 profile (dispatch overhead 20/200/500 us cpu/gpu/npu is simulated in real time)"
   [jouled0]="jouled, built-in policy defaults, RK3588 profile with dispatch_overhead_s: 0 (a 1-op job runs 0 ns)")
 # Candidate builds to compare in the same run, as jouled0 is run:
-# JOULE_BENCH_CANDIDATES="name=/path/to/jouled ..." (name: [a-z][a-z0-9_]*).
+# JOULE_BENCH_CANDIDATES="name=/path/to/jouled ..." (name: [a-z][a-z0-9_]*);
+# a path ending in @default runs that build as jouled (default profile).
 for c in ${JOULE_BENCH_CANDIDATES:-}; do
-  name=${c%%=*} path=${c#*=}
+  name=${c%%=*} path=${c#*=} as=jouled0
+  if [[ $path == *@default ]]; then path=${path%@default} as=jouled; fi
   [[ $name =~ ^[a-z][a-z0-9_]*$ ]] && [ -x "$path" ] ||
-    { echo "run.sh: bad candidate '$c' (want name=/path/to/jouled)" >&2; exit 1; }
+    { echo "run.sh: bad candidate '$c' (want name=/path/to/jouled[@default])" >&2; exit 1; }
+  policy=(--policy "$WORK/policy-zero-dispatch.yaml")
+  [ "$as" = jouled ] && policy=()
   start_server "$name" 'gRPC \(joule\.v1\.Scheduler, joule\.v1\.Admin\)' \
     "$path" --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --shutdown-grace-ms 1000 \
-    --policy "$WORK/policy-zero-dispatch.yaml"
+    "${policy[@]}"
   SERVERS+=("$name")
-  DESC[$name]="candidate $path, as jouled0"
+  DESC[$name]="candidate $path, as $as"
 done
 sleep 1  # idle: let start-up allocations settle
 # 3. memory, idle.
@@ -251,20 +262,53 @@ for s in "${SERVERS[@]}"; do
 done
 
 # ---------------------------------------------------------------------------
-section "4. joule-sim throughput"
-if [ -x "$SIM" ]; then
-  # TODO(sim): replace with the simulator's own throughput workload (events/s
-  # against a trace) once its flags land; for now: wall time of one run.
-  echo "\$ $SIM ${JOULE_SIM_ARGS:-}"
-  t0=$(date +%s.%N)
-  # shellcheck disable=SC2086
-  timeout 60 "$SIM" ${JOULE_SIM_ARGS:-} >"$WORK/sim.out" 2>&1 && rc=0 || rc=$?
-  t1=$(date +%s.%N)
-  tail -20 "$WORK/sim.out"
-  echo "joule-sim exit $rc, wall $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b-a}') s"
-else
-  echo "skipped: $SIM not built yet"
-fi
+section "4. joule-sim: throughput and determinism"
+# Virtual jobs simulated per second of wall time, for one run and for
+# --compare (every placement x governor baseline on the same trace, in
+# parallel on the machine's cores). Each command runs twice with the same
+# seed; the two outputs must be identical.
+SIM_SCENARIO=${JOULE_SIM_SCENARIO:-$ROOT/sim/scenarios/rk3588_60pct.yaml}
+SIM_SEED=${JOULE_SIM_SEED:-1}
+# Sum of the "jobs" column of the report's Comparison table (the offline
+# lower bound is computed, not simulated: left out).
+sim_jobs() {
+  awk -F'|' '/^## Comparison/ {t=1; next} t && /^## / {t=0}
+    t && /^\| / && $2 !~ /^ *(run|---|lower bound)/ {n += $3} END {print n+0}' "$1"
+}
+declare -A SIM_WALL SIM_CPU SIM_VJOBS SIM_SAME
+for mode in single compare; do
+  args=(--scenario "$SIM_SCENARIO" --seed "$SIM_SEED")
+  [ "$mode" = compare ] && args+=(--compare)
+  echo "\$ $SIM ${args[*]}"
+  for k in 1 2; do
+    t0=$(date +%s.%N); c0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+    timeout 120 "$SIM" "${args[@]}" >"$WORK/sim.$mode.$k.out" 2>"$WORK/sim.$mode.$k.err" && rc=0 || rc=$?
+    t1=$(date +%s.%N); c1=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+    if [ "$rc" != 0 ]; then
+      echo "run.sh: joule-sim ($mode) exit $rc:" >&2; tail -20 "$WORK/sim.$mode.$k.err" >&2; exit 1
+    fi
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
+    # Children's CPU time (cutime + cstime of this shell, waited-for only).
+    cpu=$(awk -v d=$((c1 - c0)) -v t="$TCK" 'BEGIN {printf "%.2f", d / t}')
+    jobs=$(sim_jobs "$WORK/sim.$mode.$k.out")
+    echo "run $k: wall ${wall} s, CPU ${cpu} s, ${jobs} virtual jobs, $(awk -v j="$jobs" -v w="$wall" 'BEGIN {printf "%.0f", j / w}') jobs/s of wall time"
+    # Keep the faster of the two runs (other work on the machine slows one).
+    if [ "$k" = 1 ] || awk -v a="$wall" -v b="${SIM_WALL[$mode]}" 'BEGIN {exit !(a < b)}'; then
+      SIM_WALL[$mode]=$wall SIM_CPU[$mode]=$cpu
+    fi
+    SIM_VJOBS[$mode]=$jobs
+  done
+  if cmp -s "$WORK/sim.$mode.1.out" "$WORK/sim.$mode.2.out"; then
+    SIM_SAME[$mode]="identical"
+  else
+    SIM_SAME[$mode]="DIFFERENT"
+    echo "run.sh: joule-sim ($mode) gave different output for the same seed:" >&2
+    diff "$WORK/sim.$mode.1.out" "$WORK/sim.$mode.2.out" | head -20 >&2
+  fi
+  echo "same seed, two runs: outputs ${SIM_SAME[$mode]} (diff of $(wc -l <"$WORK/sim.$mode.1.out") lines)"
+done
+echo "-- the --compare table (run 1):"
+sed -n '/^## Comparison/,/^E\/job:/p' "$WORK/sim.compare.1.out"
 
 col() { awk -F'\t' -v t="$1" -v s="$2" -v c="$3" '$1==t && $2==s {print $c}' "$RUNS" | sed 's/us$//' | median; }
 # Median over rounds of (server / echo) for column c, each round's pair run
@@ -301,4 +345,41 @@ for s in "${SERVERS[@]}"; do
     "$(ratio "${AFTER_HWM[$s]}" "${AFTER_HWM[echo]}")"
 done
 echo "(idle RSS vs echo: jouled $(ratio "${IDLE_RSS[jouled]}" "${IDLE_RSS[echo]}"), jouled0 $(ratio "${IDLE_RSS[jouled0]}" "${IDLE_RSS[echo]}"))"
+echo
+echo "joule-sim on $(basename "$SIM_SCENARIO") --seed $SIM_SEED (faster of two runs; virtual jobs per second of wall time):"
+printf '%-9s %12s %8s %8s %14s %s\n' mode "virtual jobs" "wall s" "CPU s" "jobs/s (wall)" "same seed twice"
+for mode in single compare; do
+  printf '%-9s %12s %8s %8s %14.0f %s\n' "$mode" "${SIM_VJOBS[$mode]}" "${SIM_WALL[$mode]}" \
+    "${SIM_CPU[$mode]}" "$(awk -v j="${SIM_VJOBS[$mode]}" -v w="${SIM_WALL[$mode]}" 'BEGIN {print j / w}')" \
+    "${SIM_SAME[$mode]}"
+done
 
+
+# ---------------------------------------------------------------------------
+# Real CPU inference (RESULTS.md, "Real CPU inference: jouled vs OpenCV DNN
+# direct"): bench/onnx_throughput_bench runs real ONNX models through an
+# in-process jouled (Submit over loopback, 1 and 4 calls outstanding) and
+# through OpenCV DNN called directly, same process, same OpenCV threads,
+# alternating rounds; then the cost model's prediction error before and
+# after calibration. It generates its models (/usr/bin/python3 + onnx +
+# numpy) and calibrates the host's cpu0 numbers first (about 1 s). Runs
+# after the load runs above, alone, so no other server shares the cores.
+# Knobs: JOULE_ONNX_BENCH_ARGS (its flags, e.g. "--rounds=3 --round-s=0.5"),
+# JOULE_ONNX_BENCH_LIMIT_S (its own limit, default 150 s; ~80 s by default).
+section "real CPU inference: jouled vs OpenCV DNN direct (onnx_throughput_bench)"
+ONNX_BENCH=$BUILD/bench/onnx_throughput_bench
+if [ -x "$ONNX_BENCH" ]; then
+  echo "\$ $ONNX_BENCH ${JOULE_ONNX_BENCH_ARGS:-}"
+  # Its stderr (its own error messages) to a file, shown if it fails.
+  # shellcheck disable=SC2086
+  # TMPDIR: its generated models go under $WORK, which cleanup removes even
+  # if the timeout kills it.
+  TMPDIR=$WORK timeout "${JOULE_ONNX_BENCH_LIMIT_S:-150}" "$ONNX_BENCH" ${JOULE_ONNX_BENCH_ARGS:-} \
+    2>"$WORK/onnx_bench.log" && rc=0 || rc=$?
+  if [ "$rc" != 0 ]; then
+    echo "onnx_throughput_bench exit $rc (124: over ${JOULE_ONNX_BENCH_LIMIT_S:-150} s); its stderr:"
+    tail -20 "$WORK/onnx_bench.log"
+  fi
+else
+  echo "skipped: $ONNX_BENCH not built (ninja -C $BUILD onnx_throughput_bench)"
+fi

@@ -9,19 +9,11 @@
 
 namespace joule {
 
-struct Scheduler::Job {
-  JobInfo info;
-  JobSpec spec;
-  DoneCallback done;
-  TimerId deadline_timer = 0;
-  int slot = -1;      // device index while queued or running
-  QueueKey key;       // valid while queued
-  double exec_s = 0;  // predicted run time counted in the slot's backlog
-  double analytic_exec_s = 0;  // the uncorrected prediction at dispatch
-};
-
 struct Scheduler::Slot {
+  Slot(Device* d, SchedulerMetrics* m) : device(d), metrics(m, d->name()) {}
   Device* device = nullptr;
+  // Mutable: Loads() const records the backlog.
+  mutable SlotMetrics metrics;
   std::map<QueueKey, Job*> queue;
   JobId running = 0;
   TimePoint running_end{};
@@ -51,8 +43,6 @@ absl::Status RejectionStatus(const Placement& p) {
   }
 }
 
-std::string OutcomeLabel(JobState s) { return std::string(JobStateName(s)); }
-
 PlacementRequest RequestFor(const JobSpec& spec, TimePoint now) {
   PlacementRequest req;
   req.cost = spec.cost;
@@ -68,26 +58,29 @@ PlacementRequest RequestFor(const JobSpec& spec, TimePoint now) {
 
 Scheduler::Scheduler(Clock* clock, std::vector<Device*> devices,
                      const SchedulerTunables& tunables, Registry* metrics)
-    : clock_(clock), metrics_(metrics), tunables_(tunables) {
+    : clock_(clock),
+      metrics_(metrics),
+      tunables_(tunables),
+      finished_(tunables.max_finished_jobs),
+      rejected_metrics_(&metrics_, "none") {
+  slots_.reserve(devices.size());
   for (Device* d : devices) {
-    Slot s;
-    s.device = d;
-    slots_.push_back(std::move(s));
-    metrics_.queue_depth.WithLabels({d->name()}).Set(0);
+    slots_.emplace_back(d, &metrics_);
+    slots_.back().metrics.queue_depth().Set(0);
   }
 }
 
 Scheduler::~Scheduler() {
   std::lock_guard<std::mutex> l(mu_);
   for (auto& [id, job] : live_) {
-    if (job->deadline_timer) clock_->Cancel(job->deadline_timer);
+    if (job.deadline_timer) clock_->Cancel(job.deadline_timer);
   }
 }
 
-std::vector<PlacementCandidate> Scheduler::CandidatesLocked(
-    TimePoint now, const std::string& model) const {
-  std::vector<PlacementCandidate> out;
-  out.reserve(slots_.size());
+const std::vector<PlacementCandidate>& Scheduler::CandidatesLocked(
+    TimePoint now, const std::string& model) {
+  std::vector<PlacementCandidate>& out = candidates_;
+  out.clear();
   for (const Slot& s : slots_) {
     DeviceState st = s.device->state();
     PlacementCandidate c;
@@ -111,8 +104,21 @@ double Scheduler::BacklogLocked(const Slot& s, TimePoint now) const {
   return s.queued_exec_s + running_left;
 }
 
-absl::StatusOr<JobInfo> Scheduler::Submit(const JobSpec& spec,
-                                          DoneCallback done, JobId* id_out) {
+absl::StatusOr<JobInfo> Scheduler::Submit(JobSpec spec, DoneCallback done,
+                                          JobId* id_out) {
+  JobInfo info;
+  absl::Status s = Admit(std::move(spec), std::move(done), id_out, &info);
+  if (!s.ok()) return s;
+  return info;
+}
+
+absl::Status Scheduler::Enqueue(JobSpec spec, DoneCallback done,
+                                JobId* id_out) {
+  return Admit(std::move(spec), std::move(done), id_out, nullptr);
+}
+
+absl::Status Scheduler::Admit(JobSpec spec, DoneCallback done, JobId* id_out,
+                              JobInfo* info_out) {
   Pending p;
   JobInfo info;
   absl::Status rejected;
@@ -146,7 +152,8 @@ absl::StatusOr<JobInfo> Scheduler::Submit(const JobSpec& spec,
         info.state = JobState::kRejected;
         info.error = rejected;
       }
-      return info;
+      if (info_out) *info_out = std::move(info);
+      return info_out ? absl::OkStatus() : rejected;
     }
     info.id = next_id_++;
     if (id_out) *id_out = info.id;
@@ -156,29 +163,35 @@ absl::StatusOr<JobInfo> Scheduler::Submit(const JobSpec& spec,
       info.state = JobState::kRejected;
       info.error = rejected;
       info.finished = now;
-      metrics_.jobs.WithLabels({"none", "rejected"}).Inc();
-      RecordFinishedLocked(info);
+      rejected_metrics_.jobs(JobState::kRejected).Inc();
       spdlog::debug("job {} rejected: {}", info.id,
                     std::string(rejected.message()));
+      finished_.Add(std::move(info));
       return rejected;
     }
-    auto job = std::make_unique<Job>();
-    job->info = info;
-    job->spec = spec;
-    job->done = std::move(done);
-    Job* j = job.get();
-    live_.emplace(info.id, std::move(job));
-    if (spec.deadline) {
-      JobId id = info.id;
+    const JobId id = info.id;
+    Job* j = &live_[id];
+    j->info = std::move(info);
+    j->spec = std::move(spec);
+    j->done = std::move(done);
+    if (j->spec.deadline) {
       j->deadline_timer =
-          clock_->RunAt(*spec.deadline, [this, id] { OnDeadline(id); });
+          clock_->RunAt(*j->spec.deadline, [this, id] { OnDeadline(id); });
     }
-    EnqueueLocked(j, chosen, *info.placement.candidates[chosen].estimate);
-    DispatchLocked(chosen, &p);
-    info = j->info;
+    EnqueueLocked(j, chosen, *j->info.placement.candidates[chosen].estimate);
+    DispatchLocked(chosen, &p);  // may end the job (and free `j`)
+    if (info_out) {
+      if (auto it = live_.find(id); it != live_.end()) {
+        *info_out = it->second.info;
+      } else {
+        for (const auto& [cb, terminal] : p.done) {
+          if (terminal.id == id) *info_out = terminal;
+        }
+      }
+    }
   }
-  Run(std::move(p));
-  return info;
+  if (!p.empty()) Run(std::move(p));
+  return absl::OkStatus();
 }
 
 void Scheduler::EnqueueLocked(Job* job, int slot_index, const Estimate& est) {
@@ -191,14 +204,14 @@ void Scheduler::EnqueueLocked(Job* job, int slot_index, const Estimate& est) {
   s.queue.emplace(job->key, job);
   s.queued_exec_s += est.exec_s;
   job->info.state = JobState::kQueued;
-  metrics_.queue_depth.WithLabels({s.device->name()}).Set(s.queue.size());
+  s.metrics.queue_depth().Set(s.queue.size());
 }
 
 void Scheduler::RemoveFromQueueLocked(Job* job) {
   Slot& s = slots_[job->slot];
   if (s.queue.erase(job->key) == 0) return;
   s.queued_exec_s = s.queue.empty() ? 0.0 : s.queued_exec_s - job->exec_s;
-  metrics_.queue_depth.WithLabels({s.device->name()}).Set(s.queue.size());
+  s.metrics.queue_depth().Set(s.queue.size());
 }
 
 void Scheduler::DispatchLocked(int slot_index, Pending* p) {
@@ -253,7 +266,7 @@ void Scheduler::DispatchLocked(int slot_index, Pending* p) {
     req.predicted_energy_j = est->energy_j;
     req.model = job->spec.model;
     req.inputs = std::move(job->spec.inputs);
-    p->starts.emplace_back(slot_index, req);
+    p->starts.push_back({&s.device->executor(), std::move(req)});
     ++starts_in_flight_;
     return;
   }
@@ -263,53 +276,68 @@ void Scheduler::Run(Pending p) {
   // An executor may finish a job inside Start() (a zero-time job), whose
   // completion dispatches the next one, and so on: rather than recursing once
   // per job, work arising on this thread while Run is active joins the
-  // outermost Run's list.
-  thread_local std::deque<std::pair<Scheduler*, Pending>>* active = nullptr;
-  if (active) {
-    active->emplace_back(this, std::move(p));
+  // outermost Run's list. The list is per thread and keeps its capacity, so
+  // the common case (one nested completion) allocates nothing.
+  struct Work {
+    bool active = false;
+    std::vector<std::pair<Scheduler*, Pending>> queue;
+  };
+  thread_local Work work;
+  if (work.active) {
+    work.queue.emplace_back(this, std::move(p));
     return;
   }
-  std::deque<std::pair<Scheduler*, Pending>> work;
-  work.emplace_back(this, std::move(p));
-  active = &work;
-  while (!work.empty()) {
-    auto [scheduler, next] = std::move(work.front());
-    work.pop_front();
-    scheduler->RunOne(std::move(next));
+  work.active = true;
+  RunOne(p);
+  // By index: RunOne may append (and reallocate) while an entry is handled,
+  // so each is moved out first.
+  for (size_t i = 0; i < work.queue.size(); ++i) {
+    auto [scheduler, next] = std::move(work.queue[i]);
+    scheduler->RunOne(next);
   }
-  active = nullptr;
+  work.queue.clear();
+  // A long chain (thousands of queued zero-time jobs) should not pin its
+  // memory to the thread.
+  if (work.queue.capacity() > 64) work.queue.shrink_to_fit();
+  work.active = false;
 }
 
-void Scheduler::RunOne(Pending p) {
-  for (auto& [slot_index, req] : p.starts) {
-    Executor* executor;
-    {
+void Scheduler::RunOne(Pending& p) {
+  for (Pending::Start& start : p.starts) {
+    // Two words, so std::function keeps it inline (no allocation).
+    const JobId id = start.req.job_id;
+    start.executor->Start(start.req,
+                          [this, id](const ExecResult& r) { OnExecDone(id, r); });
+    if (starts_in_flight_.fetch_sub(1) == 1 && submission_waiters_.load() > 0) {
       std::lock_guard<std::mutex> l(mu_);
-      executor = &slots_[slot_index].device->executor();
+      submitted_cv_.notify_all();
     }
-    const int slot = slot_index;
-    const JobId id = req.job_id;
-    executor->Start(req, [this, slot, id](const ExecResult& r) {
-      OnExecDone(slot, id, r);
-    });
-    std::lock_guard<std::mutex> l(mu_);
-    --starts_in_flight_;
-    submitted_cv_.notify_all();
   }
   for (auto& [done, info] : p.done) {
     if (done) done(info);
   }
 }
 
-void Scheduler::OnExecDone(int slot_index, JobId id, const ExecResult& r) {
+void Scheduler::OnExecDone(JobId id, const ExecResult& r) {
   Pending p;
   {
     std::lock_guard<std::mutex> l(mu_);
+    auto it = live_.find(id);
+    // The job's device: a running job is live (a cancelled one's executor
+    // does not call back); otherwise the device still marked running it.
+    int slot_index = -1;
+    if (it != live_.end()) {
+      slot_index = it->second.slot;
+    } else {
+      for (size_t i = 0; i < slots_.size(); ++i) {
+        if (slots_[i].running == id) slot_index = static_cast<int>(i);
+      }
+      if (slot_index < 0) return;
+    }
     Slot& s = slots_[slot_index];
     if (s.running == id) s.running = 0;
-    auto it = live_.find(id);
     if (it != live_.end()) {
-      Job* job = it->second.get();
+      Job* job = &it->second;
       job->info.measured_time_s = ToSeconds(r.measured_time);
       job->info.measured_energy_j = r.energy_j;
       job->info.simulated = r.simulated;
@@ -319,8 +347,7 @@ void Scheduler::OnExecDone(int slot_index, JobId id, const ExecResult& r) {
             {job->spec.model, s.device->name(), job->info.pstate},
             job->analytic_exec_s, job->info.measured_time_s);
         if (cs.used) {
-          metrics_.prediction_error.WithLabels({s.device->name()})
-              .Observe(cs.corrected_ratio);
+          s.metrics.prediction_error().Observe(cs.corrected_ratio);
         }
       }
       const TimePoint now = clock_->Now();
@@ -339,7 +366,7 @@ void Scheduler::OnExecDone(int slot_index, JobId id, const ExecResult& r) {
     }
     DispatchLocked(slot_index, &p);
   }
-  Run(std::move(p));
+  if (!p.empty()) Run(std::move(p));
 }
 
 void Scheduler::OnDeadline(JobId id) {
@@ -348,7 +375,7 @@ void Scheduler::OnDeadline(JobId id) {
     std::lock_guard<std::mutex> l(mu_);
     auto it = live_.find(id);
     if (it == live_.end()) return;
-    Job* job = it->second.get();
+    Job* job = &it->second;
     job->deadline_timer = 0;
     if (job->info.state != JobState::kQueued) return;  // running: let it end
     RemoveFromQueueLocked(job);
@@ -359,43 +386,41 @@ void Scheduler::OnDeadline(JobId id) {
   Run(std::move(p));
 }
 
+SlotMetrics& Scheduler::MetricsForLocked(const Job& job) {
+  // job.slot is the device of info.device (placement and migration set both).
+  return job.slot >= 0 ? slots_[job.slot].metrics : rejected_metrics_;
+}
+
 void Scheduler::FinishLocked(JobId id, JobState state, absl::Status error,
                              Pending* p) {
   auto it = live_.find(id);
   if (it == live_.end()) return;
-  std::unique_ptr<Job> job = std::move(it->second);
+  Job job = std::move(it->second);
   live_.erase(it);
-  if (job->deadline_timer) clock_->Cancel(job->deadline_timer);
-  JobInfo& info = job->info;
+  if (job.deadline_timer) clock_->Cancel(job.deadline_timer);
+  JobInfo& info = job.info;
   info.state = state;
   info.error = std::move(error);
   info.finished = clock_->Now();
-  const std::string device = info.device.empty() ? "none" : info.device;
-  metrics_.jobs.WithLabels({device, OutcomeLabel(state)}).Inc();
+  SlotMetrics& m = MetricsForLocked(job);
+  m.jobs(state).Inc();
   if (state == JobState::kCompleted) {
-    metrics_.latency.WithLabels({device}).Observe(
-        ToSeconds(info.finished - info.submitted));
+    m.latency().Observe(ToSeconds(info.finished - info.submitted));
   }
-  p->done.emplace_back(std::move(job->done), info);
-  info.outputs.clear();  // they reach the client once, through `done`
-  RecordFinishedLocked(std::move(info));
+  // The record keeps everything but the outputs: they reach the client once,
+  // through `done`. One copy for the record; the callback gets the original.
+  std::vector<Tensor> outputs = std::move(info.outputs);
+  info.outputs.clear();
+  finished_.Add(info);
+  info.outputs = std::move(outputs);
+  p->done.emplace_back(std::move(job.done), std::move(info));
   if (live_.empty()) idle_cv_.notify_all();
-}
-
-void Scheduler::RecordFinishedLocked(JobInfo info) {
-  const JobId id = info.id;
-  finished_[id] = std::move(info);
-  finished_order_.push_back(id);
-  while (finished_order_.size() > tunables_.max_finished_jobs) {
-    finished_.erase(finished_order_.front());
-    finished_order_.pop_front();
-  }
 }
 
 absl::StatusOr<JobInfo> Scheduler::GetJob(JobId id) const {
   std::lock_guard<std::mutex> l(mu_);
-  if (auto it = live_.find(id); it != live_.end()) return it->second->info;
-  if (auto it = finished_.find(id); it != finished_.end()) return it->second;
+  if (auto it = live_.find(id); it != live_.end()) return it->second.info;
+  if (const JobInfo* f = finished_.Find(id)) return *f;
   return absl::NotFoundError(absl::StrCat("job ", id, " not found"));
 }
 
@@ -406,12 +431,10 @@ absl::StatusOr<JobState> Scheduler::Cancel(JobId id) {
     std::lock_guard<std::mutex> l(mu_);
     auto it = live_.find(id);
     if (it == live_.end()) {
-      if (auto f = finished_.find(id); f != finished_.end()) {
-        return f->second.state;
-      }
+      if (const JobInfo* f = finished_.Find(id)) return f->state;
       return absl::NotFoundError(absl::StrCat("job ", id, " not found"));
     }
-    Job* job = it->second.get();
+    Job* job = &it->second;
     const absl::Status cancelled =
         absl::CancelledError("cancelled by the client");
     if (job->info.state == JobState::kQueued) {
@@ -445,7 +468,7 @@ std::vector<Scheduler::DeviceLoad> Scheduler::Loads() const {
     d.queued = s.queue.size();
     d.running = s.running != 0;
     d.backlog_s = BacklogLocked(s, now);
-    metrics_.backlog.WithLabels({s.device->name()}).Set(d.backlog_s);
+    s.metrics.backlog().Set(d.backlog_s);
     out.push_back(d);
   }
   return out;
@@ -454,6 +477,7 @@ std::vector<Scheduler::DeviceLoad> Scheduler::Loads() const {
 void Scheduler::SetTunables(const SchedulerTunables& tunables) {
   std::lock_guard<std::mutex> l(mu_);
   tunables_ = tunables;
+  finished_.SetCapacity(tunables.max_finished_jobs);
 }
 
 void Scheduler::OnDeviceChanged(const Device& device) {
@@ -523,8 +547,10 @@ void Scheduler::CancelAll() {
 
 void Scheduler::WaitForSubmissions(uint64_t n) {
   std::unique_lock<std::mutex> l(mu_);
+  ++submission_waiters_;
   submitted_cv_.wait(
       l, [this, n] { return next_id_ - 1 >= n && starts_in_flight_ == 0; });
+  --submission_waiters_;
 }
 
 void Scheduler::WaitIdle() {

@@ -8,27 +8,35 @@
 // ends DEADLINE_EXCEEDED without running. When a device goes critical its
 // queued jobs move to other devices that can take them.
 //
+// Terminal records stay readable through GetJob for a bounded number of jobs
+// (SchedulerTunables::max_finished_jobs; scheduler/finished_jobs.h says
+// which are forgotten first).
+//
 // Thread-safe. Callbacks (DoneCallback, Executor::Start) run without the
-// scheduler's lock held.
+// scheduler's lock held. A DoneCallback may run before Submit returns, on
+// the submitting thread (a job whose executor finishes it inside Start()).
 #ifndef JOULE_SCHEDULER_SCHEDULER_H_
 #define JOULE_SCHEDULER_SCHEDULER_H_
 
+#include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "core/clock.h"
 #include "core/policy.h"
 #include "devices/device.h"
 #include "scheduler/calibration.h"
+#include "scheduler/finished_jobs.h"
 #include "scheduler/job.h"
 #include "scheduler/scheduler_metrics.h"
 
@@ -51,8 +59,16 @@ class Scheduler {
   //   INVALID_ARGUMENT     no allowed device supports the job
   //   DEADLINE_EXCEEDED    no device can finish it before its deadline
   //   RESOURCE_EXHAUSTED   every device that could take it has a full queue
-  absl::StatusOr<JobInfo> Submit(const JobSpec& spec, DoneCallback done,
+  // The JobInfo returned is the job as admitted: QUEUED or RUNNING (or
+  // terminal if it ended at dispatch); `done` may already have run, inside
+  // Submit, by the time it returns.
+  absl::StatusOr<JobInfo> Submit(JobSpec spec, DoneCallback done,
                                  JobId* id_out = nullptr);
+  // As Submit, without copying the JobInfo out: for callers that learn the
+  // outcome from `done` (the gRPC service). A dry run only places the job
+  // and returns OK or the rejection; use Submit to see the placement.
+  absl::Status Enqueue(JobSpec spec, DoneCallback done,
+                       JobId* id_out = nullptr);
   // NOT_FOUND for ids never issued or forgotten.
   absl::StatusOr<JobInfo> GetJob(JobId id) const;
   // Cancels a queued or running job. Returns the state after the request:
@@ -92,19 +108,35 @@ class Scheduler {
   void CancelAll();
 
  private:
-  struct Job;
-  struct Slot;
-  // Work collected under the lock and done after releasing it.
-  struct Pending {
-    std::vector<std::pair<DoneCallback, JobInfo>> done;
-    std::vector<std::pair<int, ExecRequest>> starts;  // slot, request
-  };
   using QueueKey = std::tuple<int, TimePoint, JobId>;
+  // A job from admission to its terminal state.
+  struct Job {
+    JobInfo info;
+    JobSpec spec;
+    DoneCallback done;
+    TimerId deadline_timer = 0;
+    int slot = -1;      // device index while queued or running
+    QueueKey key;       // valid while queued
+    double exec_s = 0;  // predicted run time counted in the slot's backlog
+    double analytic_exec_s = 0;  // the uncorrected prediction at dispatch
+  };
+  struct Slot;
+  // Work collected under the lock and done after releasing it. Usually one
+  // job's start or end: kept inline, not on the heap.
+  struct Pending {
+    struct Start {
+      Executor* executor;  // a Device's executor never changes
+      ExecRequest req;
+    };
+    bool empty() const { return done.empty() && starts.empty(); }
+    absl::InlinedVector<std::pair<DoneCallback, JobInfo>, 1> done;
+    absl::InlinedVector<Start, 1> starts;
+  };
 
   // Every device as placement sees it for a job of `model` ("" when the
-  // job carries its own cost).
-  std::vector<PlacementCandidate> CandidatesLocked(
-      TimePoint now, const std::string& model) const
+  // job carries its own cost). Valid until the next call.
+  const std::vector<PlacementCandidate>& CandidatesLocked(
+      TimePoint now, const std::string& model)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   double BacklogLocked(const Slot& slot, TimePoint now) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -116,12 +148,18 @@ class Scheduler {
   void MigrateLocked(int slot_index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FinishLocked(JobId id, JobState state, absl::Status error, Pending* p)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void RecordFinishedLocked(JobInfo info) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void OnExecDone(int slot_index, JobId id, const ExecResult& result);
+  // Submit and Enqueue: admits the job; when `info_out` is set, copies the
+  // job's JobInfo there (the placement only, for a dry run).
+  absl::Status Admit(JobSpec spec, DoneCallback done, JobId* id_out,
+                     JobInfo* info_out);
+  // The metrics of the device a job was placed on ("none" without one).
+  SlotMetrics& MetricsForLocked(const Job& job)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void OnExecDone(JobId id, const ExecResult& result);
   void OnDeadline(JobId id);
   // Does what `p` collected, after the lock is released.
   void Run(Pending p);
-  void RunOne(Pending p);
+  void RunOne(Pending& p);
 
   Clock* const clock_;
   SchedulerMetrics metrics_;
@@ -131,12 +169,23 @@ class Scheduler {
   std::condition_variable submitted_cv_;
   SchedulerTunables tunables_ ABSL_GUARDED_BY(mu_);
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
-  std::unordered_map<JobId, std::unique_ptr<Job>> live_ ABSL_GUARDED_BY(mu_);
-  std::unordered_map<JobId, JobInfo> finished_ ABSL_GUARDED_BY(mu_);
-  std::deque<JobId> finished_order_ ABSL_GUARDED_BY(mu_);
+  // Node-based: a Job stays put while others come and go (queues point at
+  // it).
+  std::unordered_map<JobId, Job> live_ ABSL_GUARDED_BY(mu_);
+  // CandidatesLocked's result, reused.
+  std::vector<PlacementCandidate> candidates_ ABSL_GUARDED_BY(mu_);
+  FinishedJobs finished_ ABSL_GUARDED_BY(mu_);
+  // Rejected jobs' metrics (device "none").
+  SlotMetrics rejected_metrics_ ABSL_GUARDED_BY(mu_);
   JobId next_id_ ABSL_GUARDED_BY(mu_) = 1;
-  // Dispatched jobs whose Executor::Start has not returned yet.
-  int starts_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  // Dispatched jobs whose Executor::Start has not returned yet. Incremented
+  // under mu_; decremented without it, after Start() returns, so that
+  // starting a job takes the lock once (at dispatch), not twice more.
+  std::atomic<int> starts_in_flight_{0};
+  // Threads in WaitForSubmissions: only then does the decrement above take
+  // mu_ to notify submitted_cv_. Both are sequentially consistent, so either
+  // the waiter sees the count reach 0 or the decrementer sees the waiter.
+  std::atomic<int> submission_waiters_{0};
   // The round-robin placement's rotation: one past the device last chosen.
   // Kept here and passed into Place() so placement stays a pure function.
   uint64_t round_robin_cursor_ ABSL_GUARDED_BY(mu_) = 0;

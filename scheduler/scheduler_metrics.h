@@ -1,9 +1,16 @@
-// The scheduler's metrics, declared in one place.
+// The scheduler's metrics, declared in one place, and SlotMetrics: one
+// device's labelled children, looked up once and kept.
 //
-// Thread-safe (metric children are atomics).
+// SchedulerMetrics is thread-safe (metric children are atomics).
+// SlotMetrics is not: its lazy lookups are guarded by the caller's lock
+// (the Scheduler's mu_); the children it returns are thread-safe.
 #ifndef JOULE_SCHEDULER_SCHEDULER_METRICS_H_
 #define JOULE_SCHEDULER_SCHEDULER_METRICS_H_
 
+#include <array>
+#include <string>
+
+#include "core/types.h"
 #include "scheduler/calibration.h"
 #include "telemetry/metrics.h"
 
@@ -41,6 +48,50 @@ struct SchedulerMetrics {
   Family<Gauge>& backlog;
   Family<Counter>& migrations;
   Family<Histogram>& prediction_error;
+};
+
+// One device's children of the per-device families. Family::WithLabels
+// builds a label vector and takes the family's lock; the scheduler records
+// several metrics per job, so each child is looked up on its first use and
+// the reference kept (children live as long as the registry). Created
+// lazily, not up front, so /metrics shows the same series as before: a
+// child appears once something was recorded in it. `device` may be "none"
+// (rejected jobs).
+class SlotMetrics {
+ public:
+  SlotMetrics(SchedulerMetrics* metrics, std::string device)
+      : metrics_(metrics), device_(std::move(device)) {}
+
+  Counter& jobs(JobState outcome) {
+    Counter*& c = jobs_[static_cast<int>(outcome)];
+    if (c == nullptr) {
+      c = &metrics_->jobs.WithLabels(
+          {device_, std::string(JobStateName(outcome))});
+    }
+    return *c;
+  }
+  Histogram& latency() { return Get(metrics_->latency, &latency_); }
+  Gauge& queue_depth() { return Get(metrics_->queue_depth, &queue_depth_); }
+  Gauge& backlog() { return Get(metrics_->backlog, &backlog_); }
+  Histogram& prediction_error() {
+    return Get(metrics_->prediction_error, &prediction_error_);
+  }
+
+ private:
+  template <typename M>
+  M& Get(Family<M>& family, M** cached) {
+    if (*cached == nullptr) *cached = &family.WithLabels({device_});
+    return **cached;
+  }
+
+  SchedulerMetrics* metrics_;
+  std::string device_;
+  // Indexed by JobState; only terminal states are used.
+  std::array<Counter*, static_cast<int>(JobState::kRejected) + 1> jobs_{};
+  Histogram* latency_ = nullptr;
+  Gauge* queue_depth_ = nullptr;
+  Gauge* backlog_ = nullptr;
+  Histogram* prediction_error_ = nullptr;
 };
 
 }  // namespace joule

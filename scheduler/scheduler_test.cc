@@ -1,10 +1,12 @@
 #include "scheduler/scheduler.h"
 
+#include <map>
 #include <memory>
 #include <vector>
 
 #include "devices/simulated_device.h"
 #include "gtest/gtest.h"
+#include "scheduler/finished_jobs.h"
 
 namespace joule {
 namespace {
@@ -231,6 +233,172 @@ TEST_F(SchedulerTest, ThousandsOfZeroTimeJobsCompleteWithoutDeepRecursion) {
   // Once idle, a zero-time job is done before Submit returns.
   ASSERT_TRUE(Submit(Fp32Job(1e-3)).ok());
   EXPECT_EQ(done_.size(), static_cast<size_t>(kJobs + 2));
+}
+
+TEST_F(SchedulerTest, EnqueueAcceptsWithoutReturningTheJob) {
+  BuildCpu();
+  JobId id = 0;
+  ASSERT_TRUE(scheduler_
+                  ->Enqueue(Fp32Job(1e7),
+                            [this](const JobInfo& i) { done_.push_back(i); },
+                            &id)
+                  .ok());
+  EXPECT_EQ(id, 1u);
+  EXPECT_EQ(scheduler_->GetJob(id)->state, JobState::kRunning);
+  clock_.Advance(milliseconds(10));
+  ASSERT_EQ(done_.size(), 1u);
+  EXPECT_EQ(done_[0].state, JobState::kCompleted);
+  // A rejection gets an id and a record, and `done` never runs.
+  JobSpec j;
+  j.cost.ops_by_precision[static_cast<int>(Precision::kInt4)] = 1e6;
+  absl::Status s = scheduler_->Enqueue(
+      j, [this](const JobInfo& i) { done_.push_back(i); }, &id);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(id, 2u);
+  EXPECT_EQ(scheduler_->GetJob(id)->state, JobState::kRejected);
+  EXPECT_EQ(done_.size(), 1u);
+}
+
+TEST_F(SchedulerTest, ZeroTimeJobIsDoneBeforeSubmitReturns) {
+  BuildCpu();
+  absl::StatusOr<JobInfo> info = Submit(Fp32Job(1e-3));
+  ASSERT_TRUE(info.ok());
+  // The returned info is the job as admitted; `done` has the end.
+  EXPECT_EQ(info->state, JobState::kRunning);
+  ASSERT_EQ(done_.size(), 1u);
+  EXPECT_EQ(done_[0].state, JobState::kCompleted);
+  EXPECT_EQ(done_[0].id, info->id);
+  EXPECT_EQ(done_[0].device, "cpu0");
+  EXPECT_FALSE(done_[0].placement.explanation.empty());
+  EXPECT_EQ(scheduler_->GetJob(info->id)->state, JobState::kCompleted);
+}
+
+TEST_F(SchedulerTest, ShrinkingTheFinishedBoundForgetsRecords) {
+  SchedulerTunables t;
+  t.max_finished_jobs = 100;
+  BuildCpu(t);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Submit(Fp32Job(1e-3)).ok());
+  EXPECT_TRUE(scheduler_->GetJob(1).ok());
+  t.max_finished_jobs = 3;
+  scheduler_->SetTunables(t);
+  for (JobId id = 1; id <= 7; ++id) {
+    EXPECT_EQ(scheduler_->GetJob(id).status().code(),
+              absl::StatusCode::kNotFound)
+        << id;
+  }
+  for (JobId id = 8; id <= 10; ++id) EXPECT_TRUE(scheduler_->GetJob(id).ok());
+  // Cancel answers from the same records.
+  EXPECT_EQ(*scheduler_->Cancel(10), JobState::kCompleted);
+  EXPECT_EQ(scheduler_->Cancel(1).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SchedulerTest, EachJobIsCountedOnceUnderItsDeviceAndOutcome) {
+  SchedulerTunables t;
+  t.max_queue_per_device = 1;
+  BuildCpu(t);
+  JobId running = Submit(Fp32Job(1e7))->id;
+  JobId queued = Submit(Fp32Job(1e7))->id;
+  EXPECT_FALSE(Submit(Fp32Job(1e7)).ok());  // queue full: rejected
+  EXPECT_EQ(*scheduler_->Cancel(queued), JobState::kCancelled);
+  clock_.Advance(milliseconds(10));
+  EXPECT_EQ(scheduler_->GetJob(running)->state, JobState::kCompleted);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(Fp32Job(1e-3)).ok());
+  std::map<LabelValues, double> counts;
+  for (const FamilyBase* f : registry_.Families()) {
+    if (f->name() != "joule_jobs_total") continue;
+    static_cast<const Family<Counter>*>(f)->ForEach(
+        [&](const LabelValues& v, const Counter& c) { counts[v] = c.Value(); });
+  }
+  std::map<LabelValues, double> want = {{{"cpu0", "completed"}, 4},
+                                        {{"cpu0", "cancelled"}, 1},
+                                        {{"none", "rejected"}, 1}};
+  EXPECT_EQ(counts, want);
+}
+
+TEST(FinishedJobsTest, HoldsAtMostCapacityAndForgetsOlderIds) {
+  FinishedJobs f(4);
+  for (JobId id = 1; id <= 10; ++id) {
+    JobInfo info;
+    info.id = id;
+    f.Add(info);
+    EXPECT_LE(f.size(), 4u);
+  }
+  EXPECT_EQ(f.size(), 4u);
+  for (JobId id = 1; id <= 6; ++id) EXPECT_EQ(f.Find(id), nullptr) << id;
+  for (JobId id = 7; id <= 10; ++id) {
+    ASSERT_NE(f.Find(id), nullptr) << id;
+    EXPECT_EQ(f.Find(id)->id, id);
+  }
+  EXPECT_EQ(f.Find(0), nullptr);
+  EXPECT_EQ(f.Find(11), nullptr);
+  EXPECT_EQ(f.Find(1000), nullptr);
+}
+
+TEST(FinishedJobsTest, AnOldJobEndingLateDoesNotEvictANewerOne) {
+  FinishedJobs f(4);
+  JobInfo newer;
+  newer.id = 6;
+  f.Add(newer);
+  JobInfo late;
+  late.id = 2;  // same entry (2 % 4 == 6 % 4), older
+  late.state = JobState::kCancelled;
+  f.Add(late);
+  EXPECT_EQ(f.Find(2), nullptr);
+  ASSERT_NE(f.Find(6), nullptr);
+  EXPECT_EQ(f.size(), 1u);
+  // Out-of-order ends within the window are all kept.
+  for (JobId id : {8u, 5u, 7u}) {
+    JobInfo info;
+    info.id = id;
+    f.Add(info);
+  }
+  for (JobId id : {5u, 6u, 7u, 8u}) EXPECT_NE(f.Find(id), nullptr) << id;
+  EXPECT_EQ(f.size(), 4u);
+}
+
+TEST(FinishedJobsTest, RecordsKeepTheirContents) {
+  FinishedJobs f(2);
+  JobInfo info;
+  info.id = 3;
+  info.state = JobState::kFailed;
+  info.device = "npu0";
+  info.placement.explanation = std::string(100, 'x');
+  info.error = absl::InternalError("boom");
+  f.Add(info);
+  const JobInfo* got = f.Find(3);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->state, JobState::kFailed);
+  EXPECT_EQ(got->device, "npu0");
+  EXPECT_EQ(got->placement.explanation, info.placement.explanation);
+  EXPECT_EQ(got->error, info.error);
+}
+
+TEST(FinishedJobsTest, CapacityZeroKeepsNothing) {
+  FinishedJobs f(0);
+  JobInfo info;
+  info.id = 1;
+  f.Add(info);
+  EXPECT_EQ(f.size(), 0u);
+  EXPECT_EQ(f.Find(1), nullptr);
+}
+
+TEST(FinishedJobsTest, SetCapacityKeepsTheNewestThatFit) {
+  FinishedJobs f(10);
+  for (JobId id = 1; id <= 10; ++id) {
+    JobInfo info;
+    info.id = id;
+    f.Add(info);
+  }
+  f.SetCapacity(3);
+  EXPECT_EQ(f.size(), 3u);
+  for (JobId id = 1; id <= 7; ++id) EXPECT_EQ(f.Find(id), nullptr) << id;
+  for (JobId id = 8; id <= 10; ++id) EXPECT_NE(f.Find(id), nullptr) << id;
+  f.SetCapacity(100);  // growing keeps them all
+  EXPECT_EQ(f.size(), 3u);
+  for (JobId id = 8; id <= 10; ++id) EXPECT_NE(f.Find(id), nullptr) << id;
+  f.SetCapacity(0);
+  EXPECT_EQ(f.size(), 0u);
+  EXPECT_EQ(f.Find(10), nullptr);
 }
 
 }  // namespace

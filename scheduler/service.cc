@@ -1,99 +1,106 @@
 #include "scheduler/service.h"
 
-#include <mutex>
+#include <atomic>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/arena.h"
 #include "scheduler/grpc_status.h"
 #include "scheduler/proto_convert.h"
 
 namespace joule {
 namespace {
 
-// One Submit call. Lives until OnDone. The job's DoneCallback may run before
-// Begin() returns, and OnCancel() may come at any time, so Finish() is
-// called exactly once, by whichever of them settles the call last.
+// One Submit call whose job was accepted. Created before the job is
+// enqueued, since the job's DoneCallback needs somewhere to land: it may run
+// inside Scheduler::Enqueue (a zero-time job completed inline), on another
+// thread before Enqueue returns, or any time later.
+//
+// If the job has ended by the time Begin() runs, the call is settled: Begin
+// finishes it through ctx->DefaultReactor() and deletes this object, which
+// gRPC never sees. gRPC runs a default reactor's OnDone inline, where a
+// custom reactor's OnDone goes through an executor thread (a thread hand-off
+// per call, for nothing to do). Otherwise Begin returns this object as the
+// call's reactor, so that a client's cancellation (OnCancel) cancels the
+// job, and the DoneCallback finishes the call.
+//
+// The DoneCallback and Begin() race on one atomic: whichever comes second
+// finishes the call, the DoneCallback having written the response first.
 class SubmitReactor final : public grpc::ServerUnaryReactor {
  public:
-  SubmitReactor(Scheduler* scheduler, grpc::CallbackServerContext* ctx,
-                v1::JobResult* resp)
-      : scheduler_(scheduler), ctx_(ctx), resp_(resp) {}
+  SubmitReactor(Scheduler* scheduler, v1::JobResult* resp)
+      : scheduler_(scheduler), resp_(resp) {}
 
-  void Begin(absl::StatusOr<JobSpec> spec) {
-    if (!spec.ok()) {
-      Finish(ToGrpcStatus(spec.status()));
-      return;
-    }
-    JobId id = 0;
-    absl::StatusOr<JobInfo> info = scheduler_->Submit(
-        *spec, [this](const JobInfo& done) { OnJobDone(done); }, &id);
-    if (id) ctx_->AddTrailingMetadata(kJobIdMetadataKey, absl::StrCat(id));
-    if (!info.ok()) {
-      Finish(ToGrpcStatus(info.status()));
-      return;
-    }
-    if (spec->dry_run) {
-      JobInfoToProto(*info, resp_);
-      resp_->set_dry_run(true);
-      Finish(grpc::Status::OK);
-      return;
-    }
-    std::optional<JobInfo> done;
-    bool cancel = false;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      id_ = id;
-      begun_ = true;
-      done = std::move(early_done_);
-      cancel = cancelled_ && !done;
-    }
-    if (done) {
-      FinishWith(*done);
-    } else if (cancel) {
-      scheduler_->Cancel(id).IgnoreError();
-    }
+  // The DoneCallback. Runs once, on any thread.
+  void OnJobDone(const JobInfo& info) {
+    JobInfoToProto(info, resp_);
+    if (info.state != JobState::kCompleted) status_ = ToGrpcStatus(info.error);
+    const int before = state_.fetch_or(kDone, std::memory_order_acq_rel);
+    // Not begun: Begin() finishes the call (and may delete this at once).
+    if (before & kBegun) Finish(status_);
   }
 
+  // Called once the job was accepted as `id`. Returns the call's reactor.
+  grpc::ServerUnaryReactor* Begin(grpc::CallbackServerContext* ctx, JobId id) {
+    id_ = id;
+    const int before = state_.fetch_or(kBegun, std::memory_order_acq_rel);
+    if (!(before & kDone)) return this;  // OnJobDone finishes it
+    grpc::ServerUnaryReactor* r = ctx->DefaultReactor();
+    r->Finish(std::move(status_));
+    delete this;
+    return r;
+  }
+
+  // Only once Begin() returned this: gRPC calls it on the bound reactor.
   void OnCancel() override {
-    JobId id = 0;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      cancelled_ = true;
-      if (begun_) id = id_;
-    }
-    // The job's DoneCallback then finishes the call as CANCELLED.
-    if (id) scheduler_->Cancel(id).IgnoreError();
+    // The job's DoneCallback then finishes the call as CANCELLED (or as what
+    // it ended with, if it is ending right now).
+    scheduler_->Cancel(id_).IgnoreError();
   }
 
   void OnDone() override { delete this; }
 
  private:
-  void OnJobDone(const JobInfo& info) {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      if (!begun_) {
-        early_done_ = info;
-        return;
-      }
-    }
-    FinishWith(info);
-  }
-
-  void FinishWith(const JobInfo& info) {
-    JobInfoToProto(info, resp_);
-    Finish(info.state == JobState::kCompleted ? grpc::Status::OK
-                                              : ToGrpcStatus(info.error));
-  }
+  static constexpr int kBegun = 1;
+  static constexpr int kDone = 2;
 
   Scheduler* const scheduler_;
-  grpc::CallbackServerContext* const ctx_;
   v1::JobResult* const resp_;
-  std::mutex mu_;
-  JobId id_ = 0;
-  bool begun_ = false;
-  bool cancelled_ = false;
-  std::optional<JobInfo> early_done_;
+  JobId id_ = 0;  // written by Begin() before it publishes kBegun
+  // Written by OnJobDone() before it publishes kDone.
+  grpc::Status status_;
+  std::atomic<int> state_{0};
+};
+
+// One Submit call's messages, on an arena whose first block is this object.
+// 4 KiB holds a request with a cost and a JobResult with a few candidates
+// and its explanation (about 2 KiB); larger ones (tensors, many devices)
+// grow the arena with blocks of its own. gRPC calls Release() once the call
+// is over.
+class SubmitArenaHolder final
+    : public grpc::MessageHolder<v1::SubmitRequest, v1::JobResult> {
+ public:
+  SubmitArenaHolder() : arena_(Options(block_)) {
+    set_request(
+        google::protobuf::Arena::CreateMessage<v1::SubmitRequest>(&arena_));
+    set_response(
+        google::protobuf::Arena::CreateMessage<v1::JobResult>(&arena_));
+  }
+  void Release() override { delete this; }
+
+ private:
+  static constexpr size_t kBlockBytes = 4096;
+  static google::protobuf::ArenaOptions Options(char* block) {
+    google::protobuf::ArenaOptions o;
+    o.initial_block = block;
+    o.initial_block_size = kBlockBytes;
+    return o;
+  }
+
+  alignas(16) char block_[kBlockBytes];
+  google::protobuf::Arena arena_;  // after block_: destroyed before it
 };
 
 absl::StatusOr<JobId> ParseJobId(const std::string& s) {
@@ -114,9 +121,16 @@ grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* ctx,
 
 }  // namespace
 
+grpc::MessageHolder<v1::SubmitRequest, v1::JobResult>*
+SubmitArenaAllocator::AllocateMessages() {
+  return new SubmitArenaHolder();
+}
+
 SchedulerService::SchedulerService(Scheduler* scheduler, ModelRegistry* models,
                                    Clock* clock)
-    : scheduler_(scheduler), models_(models), clock_(clock) {}
+    : scheduler_(scheduler), models_(models), clock_(clock) {
+  SetMessageAllocatorFor_Submit(&submit_allocator_);
+}
 
 grpc::ServerUnaryReactor* SchedulerService::Submit(
     grpc::CallbackServerContext* ctx, const v1::SubmitRequest* req,
@@ -128,9 +142,27 @@ grpc::ServerUnaryReactor* SchedulerService::Submit(
     rpc_deadline = now + std::chrono::duration_cast<Duration>(
                              wall_deadline - std::chrono::system_clock::now());
   }
-  auto* reactor = new SubmitReactor(scheduler_, ctx, resp);
-  reactor->Begin(SpecFromProto(*req, *models_, now, rpc_deadline));
-  return reactor;
+  absl::StatusOr<JobSpec> spec =
+      SpecFromProto(*req, *models_, now, rpc_deadline);
+  if (!spec.ok()) return FinishNow(ctx, spec.status());
+  if (spec->dry_run) {
+    absl::StatusOr<JobInfo> info = scheduler_->Submit(*std::move(spec), nullptr);
+    if (!info.ok()) return FinishNow(ctx, info.status());
+    JobInfoToProto(*info, resp);
+    resp->set_dry_run(true);
+    return FinishNow(ctx, absl::OkStatus());
+  }
+  auto* reactor = new SubmitReactor(scheduler_, resp);
+  JobId id = 0;
+  absl::Status s = scheduler_->Enqueue(
+      *std::move(spec),
+      [reactor](const JobInfo& info) { reactor->OnJobDone(info); }, &id);
+  if (id) ctx->AddTrailingMetadata(kJobIdMetadataKey, absl::StrCat(id));
+  if (!s.ok()) {
+    delete reactor;  // a rejected job's DoneCallback never runs
+    return FinishNow(ctx, s);
+  }
+  return reactor->Begin(ctx, id);
 }
 
 grpc::ServerUnaryReactor* SchedulerService::GetJob(

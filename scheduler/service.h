@@ -1,7 +1,13 @@
 // SchedulerService: joule.v1.Scheduler over the gRPC callback API. It only
 // translates: validation and conversion (proto_convert.h), then the
 // Scheduler. No reactor blocks: Submit enqueues and finishes when the job's
-// DoneCallback runs; a cancelled call cancels its job.
+// DoneCallback runs; a cancelled call cancels its job. A Submit already
+// settled when the Scheduler returns (invalid, rejected, a dry run, or a
+// job completed inline) ends on the handling thread, through gRPC's default
+// reactor; only a job still pending gets a reactor of its own (to hear the
+// client cancel). Each Submit's request and response live on a protobuf
+// arena (SubmitArenaAllocator), so building the JobResult does not go to
+// malloc for every string and candidate.
 //
 // RegisterModel / ListModels / UnloadModel manage the ModelRegistry.
 // RegisterModel analyses the model on the calling thread: bounded CPU work
@@ -21,6 +27,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "grpcpp/support/message_allocator.h"
 #include "core/clock.h"
 #include "devices/device.h"
 #include "joule/v1/scheduler.grpc.pb.h"
@@ -39,6 +46,18 @@ struct ModelHooks {
   // cannot run the model (the model stays registered, placed elsewhere).
   std::function<absl::Status(const RegisteredModel&)> on_register;
   std::function<void(const std::string&)> on_unload;
+};
+
+// Gives each Submit call a protobuf Arena (its first block inside the
+// per-call holder) for its request and response: one allocation per call
+// where heap-allocated messages take one per string field, sub-message and
+// repeated field (about 20 for a JobResult with three candidates).
+// Thread-safe (stateless).
+class SubmitArenaAllocator final
+    : public grpc::MessageAllocator<v1::SubmitRequest, v1::JobResult> {
+ public:
+  grpc::MessageHolder<v1::SubmitRequest, v1::JobResult>* AllocateMessages()
+      override;
 };
 
 class SchedulerService final : public v1::Scheduler::CallbackService {
@@ -78,6 +97,7 @@ class SchedulerService final : public v1::Scheduler::CallbackService {
   // Marks the devices whose executor cannot run the model, with the reason.
   void MarkUnsupported(v1::ModelInfo* info);
 
+  SubmitArenaAllocator submit_allocator_;
   Scheduler* const scheduler_;
   ModelRegistry* const models_;
   Clock* const clock_;

@@ -1,6 +1,9 @@
 // End-to-end: a whole daemon over loopback gRPC and HTTP, on a ManualClock.
 #include <cstdio>
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -147,6 +150,50 @@ TEST_F(DaemonE2eTest, ClientCancellationCancelsItsJob) {
   EXPECT_EQ(call->status.error_code(), grpc::StatusCode::CANCELLED);
   daemon_->scheduler().WaitIdle();  // the server saw the cancellation
   EXPECT_EQ(daemon_->scheduler().GetJob(1)->state, JobState::kCancelled);
+}
+
+TEST_F(DaemonE2eTest, ZeroTimeJobIsAnsweredAtOnceWithItsJobId) {
+  // The test profile without dispatch overheads: a 1-op job runs 0 ns, so it
+  // completes inside Submit without the clock moving, and the service ends
+  // the call there (the path jouled0 in bench/run.sh measures).
+  std::ifstream in(SourcePath("devices/profiles/test_two_device.yaml"));
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string zero = std::regex_replace(
+      text.str(), std::regex("dispatch_overhead_s: [0-9.eE+-]+"),
+      "dispatch_overhead_s: 0");
+  ASSERT_NE(zero, text.str());
+  StartDaemon(WriteFile("zero-policy.yaml", "devices:\n  profile: " +
+                                                WriteFile("zero.yaml", zero) +
+                                                "\n"));
+  auto trailing_id = [](const grpc::ClientContext& ctx) {
+    auto md = ctx.GetServerTrailingMetadata();
+    auto it = md.find("joule-job-id");
+    return it == md.end() ? std::string()
+                          : std::string(it->second.data(), it->second.size());
+  };
+  for (int i = 1; i <= 3; ++i) {
+    grpc::ClientContext ctx;
+    v1::JobResult r;
+    grpc::Status s = stub_->Submit(&ctx, CostJob(v1::PRECISION_INT8, 1), &r);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(r.state(), v1::JOB_STATE_COMPLETED);
+    EXPECT_EQ(r.job_id(), std::to_string(i));
+    EXPECT_EQ(trailing_id(ctx), std::to_string(i));
+    EXPECT_EQ(r.measured_time_s(), 0);
+    EXPECT_FALSE(r.explanation().empty());
+    EXPECT_EQ(r.candidates_size(), 2);
+  }
+  // Rejected at admission: the error, and still the job's id.
+  grpc::ClientContext ctx;
+  v1::SubmitRequest slow = CostJob(v1::PRECISION_FP32, 1e14);
+  slow.set_deadline_ms(5);
+  v1::JobResult r;
+  EXPECT_EQ(stub_->Submit(&ctx, slow, &r).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(trailing_id(ctx), "4");
+  EXPECT_EQ(daemon_->scheduler().GetJob(4)->state, JobState::kRejected);
+  EXPECT_EQ(daemon_->scheduler().GetJob(3)->state, JobState::kCompleted);
 }
 
 TEST_F(DaemonE2eTest, FullQueueIsResourceExhausted) {
