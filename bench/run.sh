@@ -305,7 +305,7 @@ for mode in single compare; do
     echo "run.sh: joule-sim ($mode) gave different output for the same seed:" >&2
     diff "$WORK/sim.$mode.1.out" "$WORK/sim.$mode.2.out" | head -20 >&2
   fi
-  echo "same seed, two runs: outputs ${SIM_SAME[$mode]} (diff of $(wc -l <"$WORK/sim.$mode.1.out") lines)"
+  echo "same seed, two runs: outputs ${SIM_SAME[$mode]} ($(wc -l <"$WORK/sim.$mode.1.out") lines compared)"
 done
 echo "-- the --compare table (run 1):"
 sed -n '/^## Comparison/,/^E\/job:/p' "$WORK/sim.compare.1.out"
