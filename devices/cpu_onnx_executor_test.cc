@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/cpu_onnx/cpu_models.h"
 
 namespace joule {
 namespace {
@@ -29,82 +30,12 @@ using ::testing::HasSubstr;
 
 // ---- Fixtures on disk --------------------------------------------------------
 
-bool Exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-// The models of tests/cpu_onnx/make_cpu_models.py: written by the ctest
-// fixture, or here when the binary runs by hand.
-const std::string& ModelsDir() {
-  static const std::string* dir = [] {
-    auto* d = new std::string(JOULE_CPU_ONNX_MODELS_DIR);
-    if (!Exists(*d + "/clip11.onnx")) {  // clip11 is written last
-      const std::string cmd = absl::StrCat("/usr/bin/python3 ",
-                                           JOULE_MAKE_CPU_MODELS_PY, " ", *d);
-      if (std::system(cmd.c_str()) != 0) {
-        ADD_FAILURE() << "could not generate the test models: " << cmd;
-      }
-    }
-    return d;
-  }();
-  return *dir;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string ModelBytes(const std::string& name) {
-  return ReadFile(ModelsDir() + "/" + name + ".onnx");
-}
-
-std::vector<float> Floats(const std::string& bytes) {
-  std::vector<float> v(bytes.size() / sizeof(float));
-  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
-  return v;
-}
-
-// NAME.meta: "input x 1,3,16,16" / "output y 1,10".
-struct Case {
-  Tensor input;
-  std::string output_name;
-  std::vector<int64_t> output_shape;
-  std::vector<float> expected;
-};
-
-std::vector<int64_t> Dims(const std::string& s) {
-  std::vector<int64_t> d;
-  for (absl::string_view part : absl::StrSplit(s, ',')) {
-    int64_t v = 0;
-    EXPECT_TRUE(absl::SimpleAtoi(part, &v)) << s;
-    d.push_back(v);
-  }
-  return d;
-}
-
-Case LoadCase(const std::string& name) {
-  Case c;
-  std::istringstream meta(ReadFile(ModelsDir() + "/" + name + ".meta"));
-  std::string kind, tname, dims;
-  while (meta >> kind >> tname >> dims) {
-    if (kind == "input") {
-      c.input.name = tname;
-      c.input.dtype = DataType::kFloat32;
-      c.input.shape = Dims(dims);
-      c.input.bytes = ReadFile(ModelsDir() + "/" + name + ".input.bin");
-    } else {
-      c.output_name = tname;
-      c.output_shape = Dims(dims);
-    }
-  }
-  c.expected = Floats(ReadFile(ModelsDir() + "/" + name + ".expected.bin"));
-  return c;
-}
+using cpu_models::Case;
+using cpu_models::Floats;
+using cpu_models::LoadCase;
+using cpu_models::ModelBytes;
+using cpu_models::ModelsDir;
+using cpu_models::ReadFile;
 
 // ---- The MLP's weights, re-derived here from the generator's formulas -------
 constexpr int kIn = 16, kHidden = 32, kOut = 8;

@@ -12,8 +12,6 @@
 // measured time is 0 there. The one test that needs measured times (the
 // prediction-error histogram ignores a 0 s sample) starts the daemon on a
 // RealClock; it still waits only on the calls' completion callbacks.
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -25,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "scheduler/service.h"
 #include "telemetry/test_http_client.h"
+#include "tests/cpu_onnx/cpu_models.h"
 #include "tests/daemon_fixture.h"
 
 #ifndef JOULE_CPU_ONNX_MODELS_DIR
@@ -39,58 +38,11 @@ using ::testing::HasSubstr;
 
 // ---- The generated models and their reference data --------------------------
 
-bool Exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
+using cpu_models::Floats;
+using cpu_models::ModelBytes;
 
-// Written by the ctest fixture joule_cpu_onnx_models, or here when the
-// binary runs by hand.
-const std::string& ModelsDir() {
-  static const std::string* dir = [] {
-    auto* d = new std::string(JOULE_CPU_ONNX_MODELS_DIR);
-    if (!Exists(*d + "/clip11.onnx")) {  // the generator writes it last
-      const std::string cmd = std::string("/usr/bin/python3 ") +
-                              JOULE_MAKE_CPU_MODELS_PY + " " + *d;
-      if (std::system(cmd.c_str()) != 0) {
-        ADD_FAILURE() << "could not generate the test models: " << cmd;
-      }
-    }
-    return d;
-  }();
-  return *dir;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string ModelBytes(const std::string& name) {
-  return ReadFile(ModelsDir() + "/" + name + ".onnx");
-}
-
-std::vector<int64_t> Dims(const std::string& csv) {
-  std::vector<int64_t> dims;
-  std::istringstream in(csv);
-  std::string part;
-  while (std::getline(in, part, ',')) dims.push_back(std::stoll(part));
-  return dims;
-}
-
-// Raw little-endian float32 (this test runs on little-endian hosts only, as
-// the daemon's memcpy into cv::Mat does).
-std::vector<float> Floats(const std::string& bytes) {
-  std::vector<float> v(bytes.size() / sizeof(float));
-  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
-  return v;
-}
-
-// NAME.meta ("input x 1,3,16,16", "output y 1,10"), NAME.input.bin and
-// NAME.expected.bin: one input, one output.
+// tests/cpu_onnx/cpu_models.h's case, with the input as the proto a client
+// sends.
 struct Case {
   v1::Tensor input;  // FLOAT32, the generator's input
   std::string output_name;
@@ -99,22 +51,15 @@ struct Case {
 };
 
 Case LoadCase(const std::string& name) {
+  cpu_models::Case m = cpu_models::LoadCase(name);
   Case c;
-  std::istringstream meta(ReadFile(ModelsDir() + "/" + name + ".meta"));
-  std::string kind, tensor, dims;
-  while (meta >> kind >> tensor >> dims) {
-    if (kind == "input") {
-      c.input.set_name(tensor);
-      c.input.set_dtype(v1::DATA_TYPE_FLOAT32);
-      for (int64_t d : Dims(dims)) c.input.add_shape(d);
-      c.input.set_data(ReadFile(ModelsDir() + "/" + name + ".input.bin"));
-    } else {
-      c.output_name = tensor;
-      c.output_shape = Dims(dims);
-    }
-  }
-  c.expected = Floats(ReadFile(ModelsDir() + "/" + name + ".expected.bin"));
-  EXPECT_FALSE(c.input.name().empty()) << name << ".meta";
+  c.input.set_name(m.input.name);
+  c.input.set_dtype(v1::DATA_TYPE_FLOAT32);
+  for (int64_t d : m.input.shape) c.input.add_shape(d);
+  c.input.set_data(m.input.bytes);
+  c.output_name = m.output_name;
+  c.output_shape = m.output_shape;
+  c.expected = std::move(m.expected);
   return c;
 }
 
