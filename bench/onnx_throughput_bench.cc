@@ -51,8 +51,8 @@
 #include <string>
 #include <vector>
 
-#include "devices/cpu_onnx_executor.h"
-#include "devices/host_calibration.h"
+#include "executors/cpu_onnx_executor.h"
+#include "devices/calibrated_profile.h"
 #include "grpcpp/grpcpp.h"
 #include "joule/v1/scheduler.grpc.pb.h"
 #include "opencv2/core.hpp"

@@ -34,7 +34,7 @@
 #include "core/clock.h"
 #include "core/policy.h"
 #include "devices/profile_loader.h"
-#include "devices/simulated_device.h"
+#include "executors/simulated_device.h"
 #include "scheduler/cost_model.h"
 #include "scheduler/placement.h"
 #include "scheduler/scheduler.h"

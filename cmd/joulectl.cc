@@ -17,8 +17,8 @@
 #include "grpcpp/security/credentials.h"
 #include "joule/v1/admin.grpc.pb.h"
 #include "joule/v1/scheduler.grpc.pb.h"
-#include "scheduler/onnx_analysis.h"
-#include "scheduler/onnx_report.h"
+#include "models/onnx_analysis.h"
+#include "models/onnx_report.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "cmd/flags.h"
 #include "core/policy_loader.h"
-#include "devices/host_calibration.h"
+#include "devices/calibrated_profile.h"
 #include "devices/profile_loader.h"
 #include "server/daemon.h"
 #include "spdlog/spdlog.h"

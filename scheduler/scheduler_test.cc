@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "devices/simulated_device.h"
+#include "executors/simulated_device.h"
 #include "gtest/gtest.h"
 #include "scheduler/finished_jobs.h"
 

@@ -7,17 +7,17 @@
 #include "absl/strings/str_cat.h"
 #include "core/policy_loader.h"
 #include "devices/profile_loader.h"
-#include "devices/simulated_device.h"
-#include "devices/cpu_onnx_executor.h"
-#include "devices/simulated_executor.h"
+#include "executors/simulated_device.h"
+#include "executors/cpu_onnx_executor.h"
+#include "executors/simulated_executor.h"
 #include "devices/simulated_power.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "scheduler/service.h"
-#include "server/admin_service.h"
+#include "api/scheduler_service.h"
+#include "api/admin_service.h"
 #include "server/status_page.h"
 #include "spdlog/spdlog.h"
 #include "telemetry/exposition.h"
@@ -28,7 +28,24 @@
 
 namespace joule {
 
-Daemon::Daemon() : policy_(&registry_) {}
+namespace {
+
+// joule_policy_reloads_total{result}, both series present from the start.
+PolicyStore::ReloadObserver CountReloads(Registry* registry) {
+  Family<Counter>& reloads = registry->AddCounter(
+      "joule_policy_reloads_total",
+      "Policy loads after start-up, by result (success or failure).",
+      {"result"});
+  Counter& success = reloads.WithLabels({"success"});
+  Counter& failure = reloads.WithLabels({"failure"});
+  return [&success, &failure](bool accepted) {
+    (accepted ? success : failure).Inc();
+  };
+}
+
+}  // namespace
+
+Daemon::Daemon() : policy_(CountReloads(&registry_)) {}
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(
     const DaemonOptions& options) {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "scheduler/scheduler.h"
-#include "server/policy_store.h"
+#include "core/policy_store.h"
 
 namespace joule {
 

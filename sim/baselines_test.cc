@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "devices/simulated_device.h"
+#include "executors/simulated_device.h"
 #include "gtest/gtest.h"
 #include "scheduler/scheduler.h"
 #include "sim/engine.h"

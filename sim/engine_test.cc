@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "devices/simulated_executor.h"
+#include "executors/simulated_executor.h"
 #include "gtest/gtest.h"
 
 namespace joule {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <utility>
 
-#include "devices/simulated_device.h"
+#include "executors/simulated_device.h"
 #include "governor/governor.h"
 #include "scheduler/scheduler.h"
 #include "sim/engine.h"

@@ -14,7 +14,7 @@
 #include "telemetry/exposition.h"
 #include "telemetry/http_server.h"
 #include "telemetry/metrics.h"
-#include "telemetry/test_http_client.h"
+#include "testing/test_http_client.h"
 
 namespace joule {
 namespace {

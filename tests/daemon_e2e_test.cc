@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/generic/generic_stub.h"
-#include "telemetry/test_http_client.h"
+#include "testing/test_http_client.h"
 #include "tests/daemon_fixture.h"
 
 namespace joule {

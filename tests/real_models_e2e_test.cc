@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "gmock/gmock.h"
-#include "scheduler/service.h"
-#include "telemetry/test_http_client.h"
+#include "api/scheduler_service.h"
+#include "testing/test_http_client.h"
 #include "tests/cpu_onnx/cpu_models.h"
 #include "tests/daemon_fixture.h"
 

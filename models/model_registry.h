@@ -1,0 +1,126 @@
+// ModelRegistry: named models and what one inference of each costs, so a
+// job can name a model instead of carrying its cost.
+//
+// A model is either an ONNX file, analysed once at registration
+// (onnx_analysis.h: its JobCost comes from the graph), or an explicit
+// JobCost. ONNX files come as bytes (RegisterModel's `onnx`, joulectl
+// --file) or as a path that must lie inside the configured model directory
+// after resolving symlinks: "..", absolute paths elsewhere and symlinks
+// pointing out are refused, so a client cannot make the daemon read other
+// files. The directory tree itself is trusted (writable by the operator
+// only).
+//
+// A name is registered once: registering it again is ALREADY_EXISTS until
+// it is unloaded, so a model's cost never changes under a name while jobs
+// are placed with it. Jobs already admitted keep the cost they were placed
+// with when their model is unloaded.
+//
+// Thread-safe. Analysis runs outside the lock.
+#ifndef JOULE_MODELS_MODEL_REGISTRY_H_
+#define JOULE_MODELS_MODEL_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "core/policy.h"
+#include "core/types.h"
+#include "models/onnx_analysis.h"
+
+namespace joule {
+
+// Where an ONNX model comes from: exactly one of the two.
+struct ModelSource {
+  // Relative to the model directory, or absolute inside it.
+  std::string path;
+  // The ONNX file's bytes.
+  std::string bytes;
+
+  static ModelSource Path(std::string p) { return {std::move(p), ""}; }
+  static ModelSource Bytes(std::string b) { return {"", std::move(b)}; }
+};
+
+struct RegisteredModel {
+  std::string name;
+  JobCost cost;
+  // The analysis; null for a model registered with an explicit cost.
+  std::shared_ptr<const OnnxAnalysis> analysis;
+  // Shapes given at registration (dynamic dims not given default as
+  // onnx_analysis.h says).
+  InputShapes input_shapes;
+  // The ONNX model, for executors that run it (OpenCV DNN reads either; or
+  // use ModelRegistry::OnnxBytes for bytes in both cases): the resolved
+  // real path when registered from the model directory (its bytes are not
+  // kept in memory), else the bytes as sent. Both empty for an explicit
+  // cost.
+  std::string path;
+  std::shared_ptr<const std::string> onnx_bytes;
+  // Hash of the analysed bytes (std::hash), to notice a file at `path`
+  // replaced after registration.
+  size_t onnx_hash = 0;
+};
+
+class ModelRegistry {
+ public:
+  // The directory path registrations must lie in. It must exist; it is
+  // stored resolved (realpath). Empty: path registrations are refused.
+  // INVALID_ARGUMENT naming it when it is not a directory.
+  absl::Status SetModelDir(const std::string& dir);
+  std::string model_dir() const;
+
+  // A model with an explicit cost. INVALID_ARGUMENT for a bad name or a
+  // cost no precision can run; ALREADY_EXISTS if the name is taken.
+  absl::Status Register(const std::string& name, const JobCost& cost);
+
+  // Reads (for a path) and analyses an ONNX model and registers it.
+  //   INVALID_ARGUMENT     bad name, bad input shapes, a path outside the
+  //                        model directory or not a readable regular file,
+  //                        a model that does not analyse (names the node)
+  //                        or has no ops;
+  //   FAILED_PRECONDITION  a path, with no model directory configured;
+  //   ALREADY_EXISTS       the name is taken.
+  absl::StatusOr<RegisteredModel> RegisterOnnx(const std::string& name,
+                                               const ModelSource& source,
+                                               const InputShapes& input_shapes);
+
+  // NOT_FOUND naming the model when it is not registered.
+  absl::StatusOr<JobCost> Find(const std::string& name) const;
+  absl::StatusOr<RegisteredModel> Get(const std::string& name) const;
+  // Every model, by name.
+  std::vector<RegisteredModel> List() const;
+  // The ONNX bytes of a registered model, for an executor that runs it: the
+  // bytes as sent, or its file read now. NOT_FOUND for an unknown name;
+  // FAILED_PRECONDITION for a model with an explicit cost, or whose file is
+  // gone or no longer the one analysed (re-register it).
+  absl::StatusOr<std::shared_ptr<const std::string>> OnnxBytes(
+      const std::string& name) const;
+  // NOT_FOUND naming the model when it is not registered.
+  absl::Status Unload(const std::string& name);
+
+  // Start-up from the policy file: sets the model directory and registers
+  // every preloaded model. The first error, prefixed
+  // "models.preload[i] 'name': ", stops it.
+  absl::Status Configure(const ModelsPolicy& policy);
+
+ private:
+  // The resolved path of `path` if it lies inside the model directory.
+  absl::StatusOr<std::string> ResolvePath(const std::string& path) const;
+  absl::Status Insert(RegisteredModel model);
+
+  mutable absl::Mutex mu_;
+  std::string model_dir_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, RegisteredModel> models_ ABSL_GUARDED_BY(mu_);
+};
+
+// INVALID_ARGUMENT unless `name` is 1..128 letters, digits, '.', '_', '-'
+// or ':' (names become metric labels and command-line arguments).
+absl::Status ValidateModelName(const std::string& name);
+
+}  // namespace joule
+
+#endif  // JOULE_MODELS_MODEL_REGISTRY_H_
