@@ -1,6 +1,7 @@
 #include "api/admin_service.h"
 
 #include "api/grpc_status.h"
+#include "api/worker_call.h"
 
 namespace joule {
 namespace {
@@ -25,11 +26,11 @@ grpc::ServerUnaryReactor* AdminService::GetPolicy(
 grpc::ServerUnaryReactor* AdminService::ReloadPolicy(
     grpc::CallbackServerContext* ctx, const v1::ReloadPolicyRequest* req,
     v1::ReloadPolicyResponse* resp) {
-  absl::StatusOr<PolicySnapshot> s = store_->Reload(req->path());
-  if (s.ok()) SnapshotToProto(*s, resp->mutable_policy());
-  grpc::ServerUnaryReactor* r = ctx->DefaultReactor();
-  r->Finish(ToGrpcStatus(s.status()));
-  return r;
+  return FinishOnWorker(worker_, ctx, [this, req, resp] {
+    absl::StatusOr<PolicySnapshot> s = store_->Reload(req->path());
+    if (s.ok()) SnapshotToProto(*s, resp->mutable_policy());
+    return s.status();
+  });
 }
 
 }  // namespace joule

@@ -7,23 +7,28 @@
 
 #include "joule/v1/admin.grpc.pb.h"
 #include "core/policy_store.h"
+#include "core/work_queue.h"
 
 namespace joule {
 
 class AdminService final : public v1::Admin::CallbackService {
  public:
-  explicit AdminService(PolicyStore* store) : store_(store) {}
+  // Both outlive the service; `worker` runs ReloadPolicy.
+  AdminService(PolicyStore* store, WorkQueue* worker)
+      : store_(store), worker_(worker) {}
 
   grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* ctx,
                                       const v1::GetPolicyRequest* req,
                                       v1::Policy* resp) override;
-  // Reloading parses a file: small and bounded, so done on the reactor.
+  // Reloading reads and parses a file: done on `worker`, never on the
+  // reactor (api/worker_call.h).
   grpc::ServerUnaryReactor* ReloadPolicy(
       grpc::CallbackServerContext* ctx, const v1::ReloadPolicyRequest* req,
       v1::ReloadPolicyResponse* resp) override;
 
  private:
   PolicyStore* const store_;
+  WorkQueue* const worker_;
 };
 
 }  // namespace joule

@@ -9,6 +9,7 @@
 #include "google/protobuf/arena.h"
 #include "api/grpc_status.h"
 #include "api/proto_convert.h"
+#include "api/worker_call.h"
 
 namespace joule {
 namespace {
@@ -127,8 +128,8 @@ SubmitArenaAllocator::AllocateMessages() {
 }
 
 SchedulerService::SchedulerService(Scheduler* scheduler, ModelRegistry* models,
-                                   Clock* clock)
-    : scheduler_(scheduler), models_(models), clock_(clock) {
+                                   Clock* clock, WorkQueue* worker)
+    : scheduler_(scheduler), models_(models), clock_(clock), worker_(worker) {
   SetMessageAllocatorFor_Submit(&submit_allocator_);
 }
 
@@ -205,33 +206,34 @@ std::vector<const DeviceSpec*> SchedulerService::DeviceSpecs() const {
 grpc::ServerUnaryReactor* SchedulerService::RegisterModel(
     grpc::CallbackServerContext* ctx, const v1::RegisterModelRequest* req,
     v1::ModelInfo* resp) {
-  absl::StatusOr<InputShapes> shapes = InputShapesFromProto(*req);
-  if (!shapes.ok()) return FinishNow(ctx, shapes.status());
-  ModelSource source;
-  switch (req->source_case()) {
-    case v1::RegisterModelRequest::kPath:
-      source.path = req->path();
-      if (source.path.empty()) {
-        return FinishNow(ctx, absl::InvalidArgumentError("path: empty"));
-      }
-      break;
-    case v1::RegisterModelRequest::kOnnx:
-      source.bytes = req->onnx();
-      if (source.bytes.empty()) {
-        return FinishNow(ctx, absl::InvalidArgumentError("onnx: empty"));
-      }
-      break;
-    default:
-      return FinishNow(
-          ctx, absl::InvalidArgumentError("source: set either path or onnx"));
-  }
-  absl::StatusOr<RegisteredModel> model =
-      models_->RegisterOnnx(req->name(), source, *shapes);
-  if (!model.ok()) return FinishNow(ctx, model.status());
-  ModelRegistered(*model);
-  ModelInfoToProto(*model, DeviceSpecs(), resp);
-  MarkUnsupported(resp);
-  return FinishNow(ctx, absl::OkStatus());
+  return FinishOnWorker(worker_, ctx, [this, req, resp] {
+    absl::StatusOr<InputShapes> shapes = InputShapesFromProto(*req);
+    if (!shapes.ok()) return shapes.status();
+    ModelSource source;
+    switch (req->source_case()) {
+      case v1::RegisterModelRequest::kPath:
+        source.path = req->path();
+        if (source.path.empty()) {
+          return absl::InvalidArgumentError("path: empty");
+        }
+        break;
+      case v1::RegisterModelRequest::kOnnx:
+        source.bytes = req->onnx();
+        if (source.bytes.empty()) {
+          return absl::InvalidArgumentError("onnx: empty");
+        }
+        break;
+      default:
+        return absl::InvalidArgumentError("source: set either path or onnx");
+    }
+    absl::StatusOr<RegisteredModel> model =
+        models_->RegisterOnnx(req->name(), source, *shapes);
+    if (!model.ok()) return model.status();
+    ModelRegistered(*model);
+    ModelInfoToProto(*model, DeviceSpecs(), resp);
+    MarkUnsupported(resp);
+    return absl::OkStatus();
+  });
 }
 
 void SchedulerService::ModelRegistered(const RegisteredModel& model) {
@@ -282,14 +284,16 @@ grpc::ServerUnaryReactor* SchedulerService::ListModels(
 grpc::ServerUnaryReactor* SchedulerService::UnloadModel(
     grpc::CallbackServerContext* ctx, const v1::UnloadModelRequest* req,
     v1::UnloadModelResponse*) {
-  absl::Status s = models_->Unload(req->name());
-  if (s.ok()) {
-    if (hooks_.on_unload) hooks_.on_unload(req->name());
-    scheduler_->ForgetModel(req->name());
-    absl::MutexLock l(&mu_);
-    load_errors_.erase(req->name());
-  }
-  return FinishNow(ctx, s);
+  return FinishOnWorker(worker_, ctx, [this, req] {
+    absl::Status s = models_->Unload(req->name());
+    if (s.ok()) {
+      if (hooks_.on_unload) hooks_.on_unload(req->name());
+      scheduler_->ForgetModel(req->name());
+      absl::MutexLock l(&mu_);
+      load_errors_.erase(req->name());
+    }
+    return s;
+  });
 }
 
 void DevicesToProto(const std::vector<Scheduler::DeviceLoad>& loads,

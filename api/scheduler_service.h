@@ -10,9 +10,11 @@
 // malloc for every string and candidate.
 //
 // RegisterModel / ListModels / UnloadModel manage the ModelRegistry.
-// RegisterModel analyses the model on the calling thread: bounded CPU work
-// (a local file read and one graph walk, shape inference in a child
-// process), like parsing the request itself. Codes: INVALID_ARGUMENT for a
+// RegisterModel and UnloadModel run on the daemon's WorkQueue (api/
+// worker_call.h), never on a reactor thread: registering reads a file,
+// analyses the graph (shape inference in a child process) and loads the
+// model into executors, which takes seconds for a large model. A full queue
+// answers RESOURCE_EXHAUSTED. Codes: INVALID_ARGUMENT for a
 // bad name, shape, path or model (the message names the field or node),
 // FAILED_PRECONDITION for a path with no model directory configured,
 // ALREADY_EXISTS for a name in use (unload it first), NOT_FOUND for
@@ -29,6 +31,7 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/support/message_allocator.h"
 #include "core/clock.h"
+#include "core/work_queue.h"
 #include "devices/device.h"
 #include "joule/v1/scheduler.grpc.pb.h"
 #include "models/model_registry.h"
@@ -62,8 +65,10 @@ class SubmitArenaAllocator final
 
 class SchedulerService final : public v1::Scheduler::CallbackService {
  public:
-  // All arguments outlive the service.
-  SchedulerService(Scheduler* scheduler, ModelRegistry* models, Clock* clock);
+  // All arguments outlive the service. `worker` runs RegisterModel and
+  // UnloadModel.
+  SchedulerService(Scheduler* scheduler, ModelRegistry* models, Clock* clock,
+                   WorkQueue* worker);
   // Call before serving.
   void SetModelHooks(ModelHooks hooks) { hooks_ = std::move(hooks); }
   // Runs the on_register hook for a model registered outside an RPC (the
@@ -101,6 +106,7 @@ class SchedulerService final : public v1::Scheduler::CallbackService {
   Scheduler* const scheduler_;
   ModelRegistry* const models_;
   Clock* const clock_;
+  WorkQueue* const worker_;
   ModelHooks hooks_;
   absl::Mutex mu_;
   // Why a model could not be loaded somewhere, by model name.

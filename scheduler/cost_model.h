@@ -46,6 +46,15 @@ std::optional<Estimate> EstimateAt(const JobCost& cost, uint32_t batch,
 std::optional<Estimate> EstimateJob(const JobCost& cost, uint32_t batch,
                                     const DeviceSpec& spec, int pstate);
 
+// `est` corrected by a calibration factor (scheduler/calibration.h):
+//   exec_s' = factor · exec_s,  energy_j' = factor · energy_j
+// (E = P·t at the same power). The components (compute_s, memory_s) stay
+// analytic: they explain the prediction, the factor corrects its total.
+inline void ApplyCalibration(double factor, Estimate* est) {
+  est->exec_s *= factor;
+  est->energy_j *= factor;
+}
+
 }  // namespace joule
 
 #endif  // JOULE_SCHEDULER_COST_MODEL_H_

@@ -82,9 +82,8 @@ CandidateResult Evaluate(const PlacementRequest& req,
   r.kind = spec.kind;
   r.backlog_s = c.backlog_s;
   r.estimate = EstimateJob(req.cost, req.batch, spec, c.pstate);
-  if (r.estimate && c.exec_scale != 1.0) {  // calibrated; E = P·t
-    r.estimate->exec_s *= c.exec_scale;
-    r.estimate->energy_j *= c.exec_scale;
+  if (r.estimate && c.exec_scale != 1.0) {
+    ApplyCalibration(c.exec_scale, &*r.estimate);
   }
   if (r.estimate) {
     r.finish_s = c.backlog_s + r.estimate->exec_s;

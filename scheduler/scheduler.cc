@@ -71,7 +71,7 @@ Scheduler::Scheduler(Clock* clock, std::vector<Device*> devices,
 }
 
 Scheduler::~Scheduler() {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   for (auto& [id, job] : live_) {
     if (job.deadline_timer) clock_->Cancel(job.deadline_timer);
   }
@@ -123,7 +123,7 @@ absl::Status Scheduler::Admit(JobSpec spec, DoneCallback done, JobId* id_out,
   JobInfo info;
   absl::Status rejected;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     const TimePoint now = clock_->Now();
     info.model = spec.model;
     info.priority_class = spec.priority_class;
@@ -158,7 +158,7 @@ absl::Status Scheduler::Admit(JobSpec spec, DoneCallback done, JobId* id_out,
     info.id = next_id_++;
     if (id_out) *id_out = info.id;
     if (chosen >= 0) round_robin_cursor_ = chosen + 1;
-    submitted_cv_.notify_all();
+    submitted_cv_.SignalAll();
     if (!rejected.ok()) {
       info.state = JobState::kRejected;
       info.error = rejected;
@@ -232,10 +232,8 @@ void Scheduler::DispatchLocked(int slot_index, Pending* p) {
       continue;
     }
     job->analytic_exec_s = est->exec_s;
-    const double factor =
-        calibration_.Factor({job->spec.model, spec.name, pstate});
-    est->exec_s *= factor;
-    est->energy_j *= factor;
+    ApplyCalibration(calibration_.Factor({job->spec.model, spec.name, pstate}),
+                     &*est);
     if (job->spec.deadline &&
         now + FromSeconds(est->exec_s) > *job->spec.deadline) {
       FinishLocked(
@@ -309,8 +307,8 @@ void Scheduler::RunOne(Pending& p) {
     start.executor->Start(start.req,
                           [this, id](const ExecResult& r) { OnExecDone(id, r); });
     if (starts_in_flight_.fetch_sub(1) == 1 && submission_waiters_.load() > 0) {
-      std::lock_guard<std::mutex> l(mu_);
-      submitted_cv_.notify_all();
+      absl::MutexLock l(&mu_);
+      submitted_cv_.SignalAll();
     }
   }
   for (auto& [done, info] : p.done) {
@@ -321,7 +319,7 @@ void Scheduler::RunOne(Pending& p) {
 void Scheduler::OnExecDone(JobId id, const ExecResult& r) {
   Pending p;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     auto it = live_.find(id);
     // The job's device: a running job is live (a cancelled one's executor
     // does not call back); otherwise the device still marked running it.
@@ -372,7 +370,7 @@ void Scheduler::OnExecDone(JobId id, const ExecResult& r) {
 void Scheduler::OnDeadline(JobId id) {
   Pending p;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     auto it = live_.find(id);
     if (it == live_.end()) return;
     Job* job = &it->second;
@@ -414,11 +412,11 @@ void Scheduler::FinishLocked(JobId id, JobState state, absl::Status error,
   finished_.Add(info);
   info.outputs = std::move(outputs);
   p->done.emplace_back(std::move(job.done), std::move(info));
-  if (live_.empty()) idle_cv_.notify_all();
+  if (live_.empty()) idle_cv_.SignalAll();
 }
 
 absl::StatusOr<JobInfo> Scheduler::GetJob(JobId id) const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   if (auto it = live_.find(id); it != live_.end()) return it->second.info;
   if (const JobInfo* f = finished_.Find(id)) return *f;
   return absl::NotFoundError(absl::StrCat("job ", id, " not found"));
@@ -428,7 +426,7 @@ absl::StatusOr<JobState> Scheduler::Cancel(JobId id) {
   Pending p;
   JobState after;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     auto it = live_.find(id);
     if (it == live_.end()) {
       if (const JobInfo* f = finished_.Find(id)) return f->state;
@@ -459,7 +457,7 @@ absl::StatusOr<JobState> Scheduler::Cancel(JobId id) {
 }
 
 std::vector<Scheduler::DeviceLoad> Scheduler::Loads() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   const TimePoint now = clock_->Now();
   std::vector<DeviceLoad> out;
   for (const Slot& s : slots_) {
@@ -475,7 +473,7 @@ std::vector<Scheduler::DeviceLoad> Scheduler::Loads() const {
 }
 
 void Scheduler::SetTunables(const SchedulerTunables& tunables) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   tunables_ = tunables;
   finished_.SetCapacity(tunables.max_finished_jobs);
 }
@@ -483,7 +481,7 @@ void Scheduler::SetTunables(const SchedulerTunables& tunables) {
 void Scheduler::OnDeviceChanged(const Device& device) {
   Pending p;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     for (size_t i = 0; i < slots_.size(); ++i) {
       if (slots_[i].device == &device && device.state().critical) {
         MigrateLocked(static_cast<int>(i));
@@ -522,40 +520,43 @@ void Scheduler::MigrateLocked(int from) {
 }
 
 void Scheduler::StartDraining() {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   draining_ = true;
 }
 
 bool Scheduler::draining() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return draining_;
 }
 
 bool Scheduler::WaitIdleFor(Duration timeout) {
-  std::unique_lock<std::mutex> l(mu_);
-  return idle_cv_.wait_for(l, timeout, [this] { return live_.empty(); });
+  const absl::Time deadline = absl::Now() + absl::FromChrono(timeout);
+  absl::MutexLock l(&mu_);
+  while (!live_.empty()) {
+    if (idle_cv_.WaitWithDeadline(&mu_, deadline)) return live_.empty();
+  }
+  return true;
 }
 
 void Scheduler::CancelAll() {
   std::vector<JobId> ids;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     for (const auto& [id, job] : live_) ids.push_back(id);
   }
   for (JobId id : ids) Cancel(id).IgnoreError();
 }
 
 void Scheduler::WaitForSubmissions(uint64_t n) {
-  std::unique_lock<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   ++submission_waiters_;
-  submitted_cv_.wait(
-      l, [this, n] { return next_id_ - 1 >= n && starts_in_flight_ == 0; });
+  while (next_id_ - 1 < n || starts_in_flight_ != 0) submitted_cv_.Wait(&mu_);
   --submission_waiters_;
 }
 
 void Scheduler::WaitIdle() {
-  std::unique_lock<std::mutex> l(mu_);
-  idle_cv_.wait(l, [this] { return live_.empty(); });
+  absl::MutexLock l(&mu_);
+  while (!live_.empty()) idle_cv_.Wait(&mu_);
 }
 
 }  // namespace joule

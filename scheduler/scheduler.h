@@ -19,10 +19,8 @@
 #define JOULE_SCHEDULER_SCHEDULER_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -32,6 +30,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "core/clock.h"
 #include "core/policy.h"
 #include "devices/device.h"
@@ -164,9 +163,9 @@ class Scheduler {
   Clock* const clock_;
   SchedulerMetrics metrics_;
   Calibration calibration_;  // its own lock; taken after mu_
-  mutable std::mutex mu_;
-  std::condition_variable idle_cv_;
-  std::condition_variable submitted_cv_;
+  mutable absl::Mutex mu_;
+  absl::CondVar idle_cv_;       // signalled when live_ becomes empty
+  absl::CondVar submitted_cv_;  // signalled on admission and Start() return
   SchedulerTunables tunables_ ABSL_GUARDED_BY(mu_);
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
   // Node-based: a Job stays put while others come and go (queues point at

@@ -90,7 +90,8 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
   });
 
   scheduler_service_ =
-      std::make_unique<SchedulerService>(scheduler_.get(), &models_, clock_);
+      std::make_unique<SchedulerService>(scheduler_.get(), &models_, clock_,
+                                         worker_.get());
   scheduler_service_->SetModelHooks(ModelHooks{
       [this](const RegisteredModel& m) { return LoadIntoExecutors(m); },
       [this](const std::string& name) {
@@ -107,7 +108,7 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
                  m.cost.activation_bytes);
     scheduler_service_->ModelRegistered(m);
   }
-  admin_service_ = std::make_unique<AdminService>(&policy_);
+  admin_service_ = std::make_unique<AdminService>(&policy_, worker_.get());
   http_ = std::make_unique<HttpServer>(options.metrics_listen);
   InstallHttpHandlers();
   return absl::OkStatus();
@@ -258,6 +259,7 @@ void Daemon::Shutdown(Duration grace) {
   }
   grpc_server_->Shutdown(std::chrono::system_clock::now() +
                          std::chrono::seconds(1));
+  worker_->Stop();  // every call it held has finished
   http_->Stop();
   governor_->Stop();
 }

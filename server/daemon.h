@@ -23,6 +23,7 @@
 #include "models/model_registry.h"
 #include "scheduler/scheduler.h"
 #include "core/policy_store.h"
+#include "core/work_queue.h"
 #include "telemetry/http_server.h"
 #include "telemetry/metrics.h"
 
@@ -106,6 +107,12 @@ class Daemon {
   CpuOnnxExecutor* cpu_onnx_ = nullptr;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Governor> governor_;
+  // Runs the calls that read files or analyse models (RegisterModel,
+  // UnloadModel, ReloadPolicy) off the reactor threads; at most
+  // kMaxQueuedSlowCalls wait behind the running one.
+  static constexpr size_t kMaxQueuedSlowCalls = 16;
+  std::unique_ptr<WorkQueue> worker_ =
+      std::make_unique<WorkQueue>("slow-calls", kMaxQueuedSlowCalls);
   std::unique_ptr<SchedulerService> scheduler_service_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
