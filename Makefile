@@ -5,7 +5,9 @@ JOBS ?= 2
 BUILD_TYPE ?= Release
 ARGS ?=
 
-.PHONY: all deps configure build run test bench clean
+TSA_BUILD ?= build-tsa
+
+.PHONY: all deps configure build run test bench tsa format format-check clean
 
 all: build
 
@@ -31,5 +33,22 @@ test: build
 bench: build
 	bench/run.sh $(BUILD)
 
+# Every target built by clang with -Wthread-safety -Werror (and -Wall
+# -Wextra): every ABSL_GUARDED_BY / ABSL_EXCLUSIVE_LOCKS_REQUIRED is checked.
+# -O0: only the diagnostics matter here.
+tsa: deps
+	@test -f $(TSA_BUILD)/build.ninja || CC=clang CXX=clang++ cmake -S . -B $(TSA_BUILD) \
+	  -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DJOULE_WERROR=ON
+	cmake --build $(TSA_BUILD) -j $(JOBS)
+
+# clang-format (the repository's .clang-format, Google style) over every
+# tracked C++ file: `format` rewrites, `format-check` fails on any change.
+FORMAT_FILES = $(shell git ls-files '*.cc' '*.h')
+format: deps
+	clang-format -i $(FORMAT_FILES)
+
+format-check: deps
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(TSA_BUILD)

@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "cmd/flags.h"
+#include "cmd/mutex_mode.h"
 #include "core/policy_loader.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
@@ -22,6 +23,7 @@ int Fail(const std::string& msg, int code = 1) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  joule::SkipMutexDeadlockDetectionInRelease();
   joule::Flags flags;
   flags.Add("scenario", "",
             "scenario YAML (required), e.g. "

@@ -14,6 +14,7 @@
 #include "cmd/flags.h"
 #include "cmd/jouled_calibrate.h"
 #include "cmd/jouled_flags.h"
+#include "cmd/mutex_mode.h"
 #include "server/daemon.h"
 #include "spdlog/spdlog.h"
 #include "telemetry/logging.h"
@@ -27,16 +28,6 @@ int Fail(const absl::Status& s, int exit_code) {
 
 std::string Host(const std::string& addr) {
   return addr.substr(0, addr.rfind(':'));
-}
-
-void SkipMutexDeadlockDetectionInRelease() {
-#ifdef NDEBUG
-  // Debian's Abseil is built without NDEBUG, so by default every
-  // absl::Mutex::Lock also maintains a global lock-order graph to detect
-  // deadlocks (GraphCycles, under a global lock): a cost on every job's path
-  // in a release daemon. Debug builds and the tests keep the check.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-#endif
 }
 
 // Signals are taken by sigwait in ServeUntilStopSignal, never by a handler:
@@ -80,7 +71,7 @@ void ServeUntilStopSignal(joule::Daemon& daemon, const sigset_t& signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  SkipMutexDeadlockDetectionInRelease();
+  joule::SkipMutexDeadlockDetectionInRelease();
   joule::Flags flags;
   joule::AddJouledFlags(&flags);
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return Fail(s, 2);

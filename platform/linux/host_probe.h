@@ -1,13 +1,8 @@
 // The host probe: what the machine jouled runs on really has (cpufreq
-// policies and their frequencies, thermal zones, RAPL domains, /proc/stat),
-// and the host CPU device built from it (DESIGN.md, "Devices": a device
-// whose hardware is absent stays simulated from its profile).
-//
-// At start-up the daemon probes, logs Summary(), and when the host has
-// cpufreq replaces the profile CPU's P-state table with the host's
-// frequencies (HostCpuSpec) and wires the real sensor and actuator
-// (MakeHostCpuDevice). Everything reads under `root` ("/" on a real host),
-// so tests probe fake trees.
+// policies and their frequencies, thermal zones, RAPL domains, /proc/stat).
+// Everything reads under `root` ("/" on a real host), so tests probe fake
+// trees. devices/host_cpu.h builds the host CPU device from a probe
+// (docs/ARCHITECTURE.md, "Devices"); the daemon logs Summary() at start-up.
 //
 // Stateless functions; safe to call from any thread. A HostProbe is a plain
 // value.
@@ -22,9 +17,6 @@
 #include "core/clock.h"
 #include "platform/linux/cpufreq_backend.h"
 #include "platform/linux/cpufreq_controller.h"
-#include "devices/device.h"
-#include "devices/device_spec.h"
-#include "devices/executor.h"
 #include "platform/linux/rapl.h"
 #include "platform/linux/thermal_zone.h"
 
