@@ -2,22 +2,28 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "onnx/onnx_pb.h"
+#include "executors/cpu_onnx_io.h"
 #include "opencv2/core.hpp"
 #include "opencv2/dnn.hpp"
 
 namespace joule {
+
+using cpu_onnx_internal::CvDims;
+using cpu_onnx_internal::InfoString;
+using cpu_onnx_internal::MatchInputs;
+using cpu_onnx_internal::ReadModelGraph;
+using cpu_onnx_internal::ToTensor;
 
 struct CpuOnnxExecutor::Model {
   std::string name;
@@ -60,146 +66,10 @@ std::string CvMessage(const cv::Exception& e) {
   return msg;
 }
 
-DataType FromOnnxElemType(int32_t t) {
-  switch (t) {
-    case onnx::TensorProto::FLOAT:
-      return DataType::kFloat32;
-    case onnx::TensorProto::FLOAT16:
-      return DataType::kFloat16;
-    case onnx::TensorProto::INT8:
-      return DataType::kInt8;
-    case onnx::TensorProto::UINT8:
-      return DataType::kUint8;
-    case onnx::TensorProto::INT32:
-      return DataType::kInt32;
-    case onnx::TensorProto::INT64:
-      return DataType::kInt64;
-    default:
-      return DataType::kUnspecified;
-  }
-}
-
-CpuOnnxTensorInfo InfoOf(const onnx::ValueInfoProto& v) {
-  CpuOnnxTensorInfo info;
-  info.name = v.name();
-  if (!v.has_type() || !v.type().has_tensor_type()) return info;
-  const onnx::TypeProto::Tensor& t = v.type().tensor_type();
-  info.dtype = FromOnnxElemType(t.elem_type());
-  if (!t.has_shape()) return info;
-  info.rank_known = true;
-  for (const onnx::TensorShapeProto::Dimension& d : t.shape().dim()) {
-    info.shape.push_back(d.has_dim_value() && d.dim_value() > 0 ? d.dim_value()
-                                                                : -1);
-  }
-  return info;
-}
-
-std::string InfoString(const CpuOnnxTensorInfo& info) {
-  return absl::StrCat(std::string(DataTypeName(info.dtype)), " ",
-                      info.rank_known ? ShapeString(info.shape) : "[?]");
-}
-
-// Why OpenCV 4.6 would fuse this graph wrongly (see CpuOnnxFusion::kAuto);
-// empty when it would not.
-std::string FusionHazard(const onnx::GraphProto& g,
-                         const std::vector<std::string>& sorted_weights) {
-  std::vector<std::string> constants = sorted_weights;
-  for (const onnx::NodeProto& n : g.node()) {
-    if (n.op_type() == "Constant") {
-      constants.insert(constants.end(), n.output().begin(), n.output().end());
-    }
-  }
-  std::sort(constants.begin(), constants.end());
-  auto computed = [&](const std::string& t) {
-    return !std::binary_search(constants.begin(), constants.end(), t);
-  };
-  for (const onnx::NodeProto& n : g.node()) {
-    const std::string label =
-        absl::StrCat(n.op_type(), " '", n.name().empty() ? n.output(0) : n.name(),
-                     "'");
-    if ((n.op_type() == "MatMul" || n.op_type() == "Gemm") &&
-        n.input_size() >= 2 && computed(n.input(0)) && computed(n.input(1))) {
-      return absl::StrCat(label, " multiplies two computed tensors");
-    }
-    if (n.op_type() == "Pow") return absl::StrCat(label, " (opencv#22649)");
-  }
-  return "";
-}
-
-// The graph's real inputs (initializers listed as inputs, as IR < 4 writes
-// them, are weights) and outputs, and whether fusion is safe.
-absl::Status ReadGraph(const std::string& name, const std::string& bytes,
-                       CpuOnnxModelInfo* info) {
-  std::vector<CpuOnnxTensorInfo>* inputs = &info->inputs;
-  std::vector<CpuOnnxTensorInfo>* outputs = &info->outputs;
-  onnx::ModelProto model;
-  if (bytes.size() > static_cast<size_t>(INT_MAX) ||
-      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-      !model.has_graph()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cpu_onnx cannot import model '", name, "': ",
-                     bytes.size(), " bytes that are not an ONNX model"));
-  }
-  const onnx::GraphProto& g = model.graph();
-  std::vector<std::string> weights;
-  for (const onnx::TensorProto& t : g.initializer()) weights.push_back(t.name());
-  std::sort(weights.begin(), weights.end());
-  for (const onnx::ValueInfoProto& v : g.input()) {
-    if (std::binary_search(weights.begin(), weights.end(), v.name())) continue;
-    inputs->push_back(InfoOf(v));
-  }
-  for (const onnx::ValueInfoProto& v : g.output()) {
-    outputs->push_back(InfoOf(v));
-  }
-  if (inputs->empty() || outputs->empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cpu_onnx cannot import model '", name, "': the graph has ",
-        inputs->size(), " inputs and ", outputs->size(), " outputs"));
-  }
-  info->fusion_note = FusionHazard(g, weights);
-  return absl::OkStatus();
-}
-
-std::vector<int> CvDims(const std::vector<int64_t>& shape) {
-  if (shape.empty()) return {1};  // a scalar as one element
-  return std::vector<int>(shape.begin(), shape.end());
-}
-
-// A FLOAT32 tensor from one forward() output. When the graph declares a
-// fully static shape with the same element count, that shape is used:
-// OpenCV returns e.g. a rank-1 output as 2-D.
-Tensor ToTensor(const std::string& name, const cv::Mat& out,
-                const CpuOnnxTensorInfo* declared) {
-  cv::Mat f;
-  if (out.depth() == CV_32F && out.isContinuous()) {
-    f = out;
-  } else if (out.depth() == CV_32F) {
-    f = out.clone();
-  } else {
-    out.convertTo(f, CV_32F);
-  }
-  Tensor t;
-  t.name = name;
-  t.dtype = DataType::kFloat32;
-  for (int d = 0; d < f.dims; ++d) t.shape.push_back(f.size[d]);
-  if (declared && declared->rank_known) {
-    int64_t n = 1;
-    bool fixed = true;
-    for (int64_t d : declared->shape) {
-      fixed = fixed && d > 0;
-      n *= std::max<int64_t>(d, 1);
-    }
-    if (fixed && n == static_cast<int64_t>(f.total())) t.shape = declared->shape;
-  }
-  t.bytes.assign(reinterpret_cast<const char*>(f.data),
-                 f.total() * f.elemSize());
-  return t;
-}
-
 }  // namespace
 
 CpuOnnxExecutor::CpuOnnxExecutor(Clock* clock, CpuOnnxExecutorOptions options)
-    : clock_(clock), options_(std::move(options)) {
+    : clock_(clock), options_(std::move(options)), sim_(clock) {
   if (options_.num_threads > 0) cv::setNumThreads(options_.num_threads);
   worker_ = std::thread([this] { WorkerMain(); });
 }
@@ -209,7 +79,9 @@ CpuOnnxExecutor::~CpuOnnxExecutor() {
   {
     absl::MutexLock l(&mu_);
     stop_ = true;
-    if (running_ && running_->cost_only && clock_->Cancel(running_->timer)) {
+    // The worker may be handing a cost-only job to sim_: let it arrive there.
+    mu_.Await(absl::Condition(this, &CpuOnnxExecutor::NotHandingOverLocked));
+    if (running_ && running_->cost_only && sim_.Cancel(running_->job_id)) {
       cancelled = std::move(running_->done);
       running_.reset();
     }
@@ -249,7 +121,8 @@ absl::Status CpuOnnxExecutor::LoadModel(const std::string& name,
   model->name = name;
   model->bytes_size = onnx_bytes.size();
   model->bytes_hash = hash;
-  if (absl::Status s = ReadGraph(name, onnx_bytes, &model->info); !s.ok()) {
+  if (absl::Status s = ReadModelGraph(name, onnx_bytes, &model->info);
+      !s.ok()) {
     return s;
   }
   switch (options_.fusion) {
@@ -265,13 +138,13 @@ absl::Status CpuOnnxExecutor::LoadModel(const std::string& name,
       model->info.fusion_note = "fusion off by option";
       break;
   }
-  const std::string prefix = absl::StrCat("cpu_onnx cannot import model '",
-                                          name, "': ");
+  const std::string prefix =
+      absl::StrCat("cpu_onnx cannot import model '", name, "': ");
   for (const CpuOnnxTensorInfo& in : model->info.inputs) {
     if (in.dtype != DataType::kFloat32) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          prefix, "input '", in.name, "' is ", InfoString(in),
-          "; cpu_onnx feeds float32 inputs only"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(prefix, "input '", in.name, "' is ", InfoString(in),
+                       "; cpu_onnx feeds float32 inputs only"));
     }
   }
   try {
@@ -302,10 +175,9 @@ absl::Status CpuOnnxExecutor::LoadModel(const std::string& name,
         for (int64_t& d : shape) d = std::max<int64_t>(d, 1);
         shapes.push_back(absl::StrCat(in.name, "=", ShapeString(shape)));
         const std::vector<int> dims = CvDims(shape);
-        model->net.setInput(
-            cv::Mat(static_cast<int>(dims.size()), dims.data(), CV_32F,
-                    cv::Scalar(0)),
-            in.name);
+        model->net.setInput(cv::Mat(static_cast<int>(dims.size()), dims.data(),
+                                    CV_32F, cv::Scalar(0)),
+                            in.name);
       }
       try {
         model->net.forward(outs, model->forward_names);
@@ -318,9 +190,9 @@ absl::Status CpuOnnxExecutor::LoadModel(const std::string& name,
         model->forward_names = alt;
       }
     } catch (const cv::Exception& e) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          prefix, "OpenCV imports it but its warm-up run at ",
-          absl::StrJoin(shapes, " "), " fails: ", CvMessage(e)));
+      return absl::FailedPreconditionError(
+          absl::StrCat(prefix, "OpenCV imports it but its warm-up run at ",
+                       absl::StrJoin(shapes, " "), " fails: ", CvMessage(e)));
     } catch (const std::exception& e) {
       return absl::FailedPreconditionError(
           absl::StrCat(prefix, "warm-up run failed: ", e.what()));
@@ -338,10 +210,9 @@ absl::Status CpuOnnxExecutor::LoadModelFromFile(const std::string& name,
   constexpr std::streamoff kMaxBytes = std::streamoff{1} << 30;
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
-    return absl::Status(
-        absl::ErrnoToStatusCode(errno),
-        absl::StrCat("cpu_onnx: model '", name, "': ", path, ": ",
-                     std::strerror(errno)));
+    return absl::Status(absl::ErrnoToStatusCode(errno),
+                        absl::StrCat("cpu_onnx: model '", name, "': ", path,
+                                     ": ", std::strerror(errno)));
   }
   const std::streamoff size = in.tellg();
   if (size < 0 || size > kMaxBytes) {
@@ -352,8 +223,8 @@ absl::Status CpuOnnxExecutor::LoadModelFromFile(const std::string& name,
   std::string bytes(static_cast<size_t>(size), '\0');
   in.seekg(0);
   if (!in.read(bytes.data(), size)) {
-    return absl::DataLossError(absl::StrCat("cpu_onnx: model '", name,
-                                            "': short read from ", path));
+    return absl::DataLossError(
+        absl::StrCat("cpu_onnx: model '", name, "': short read from ", path));
   }
   return LoadModel(name, bytes);
 }
@@ -392,58 +263,67 @@ absl::StatusOr<CpuOnnxModelInfo> CpuOnnxExecutor::Info(
 }
 
 void CpuOnnxExecutor::Start(const ExecRequest& req, DoneCallback done) {
+  uint64_t seq;
   {
     absl::MutexLock l(&mu_);
     if (!(SimulatesLocally(req) && !running_ && queue_.empty() && !stop_)) {
       queue_.push_back(Job{req, std::move(done)});
       return;
     }
-    // An idle device starts a cost-only job here, as SimulatedExecutor does,
-    // so its completion is on the clock before Start() returns.
-    StartCostOnlyLocked(req, std::move(done));
+    // An idle device hands a cost-only job over here, so its completion is
+    // on the clock before Start() returns, as with SimulatedExecutor.
+    seq = ClaimForCostOnlyLocked(req.job_id, std::move(done));
+  }
+  HandOver(req, seq);
+}
+
+uint64_t CpuOnnxExecutor::ClaimForCostOnlyLocked(uint64_t job_id,
+                                                 DoneCallback done) {
+  Running r;
+  r.job_id = job_id;
+  r.seq = next_seq_++;
+  r.cost_only = true;
+  r.handing_over = true;
+  r.done = std::move(done);
+  running_ = std::move(r);
+  return running_->seq;
+}
+
+void CpuOnnxExecutor::HandOver(const ExecRequest& req, uint64_t seq) {
+  // Without mu_ held: sim_ completes a job of no predicted time inside
+  // Start(), and CostOnlyDone takes mu_.
+  sim_.Start(req, [this, seq](const ExecResult& r) { CostOnlyDone(seq, r); });
+  {
+    absl::MutexLock l(&mu_);
+    if (running_ && running_->seq == seq) running_->handing_over = false;
   }
   if (options_.on_job_started) options_.on_job_started(req.job_id);
 }
 
-void CpuOnnxExecutor::StartCostOnlyLocked(const ExecRequest& req,
-                                          DoneCallback done) {
-  Running r;
-  r.job_id = req.job_id;
-  r.seq = next_seq_++;
-  r.since = clock_->Now();
-  r.cost_only = true;
-  r.predicted = std::max(req.predicted_time, Duration{0});
-  r.predicted_energy_j = req.predicted_energy_j;
-  r.done = std::move(done);
-  const uint64_t seq = r.seq;
-  const TimePoint due = r.since + r.predicted;
-  running_ = std::move(r);
-  // Holding mu_ across RunAt is safe: a Clock never runs a callback inside
-  // RunAt on the caller's thread, and callbacks run without its lock.
-  running_->timer = clock_->RunAt(due, [this, seq] { CompleteCostOnly(seq); });
-}
-
-void CpuOnnxExecutor::CompleteCostOnly(uint64_t seq) {
+void CpuOnnxExecutor::CostOnlyDone(uint64_t seq, const ExecResult& result) {
   DoneCallback done;
-  ExecResult r;
   {
     absl::MutexLock l(&mu_);
-    if (!running_ || running_->seq != seq) return;  // cancelled meanwhile
-    busy_ += running_->predicted;
-    r.measured_time = running_->predicted;
-    r.energy_j = running_->predicted_energy_j;
-    r.simulated = true;
+    if (!running_ || running_->seq != seq) {
+      // A broken invariant: sim_ completes only the job it was handed, and
+      // never one it cancelled.
+      std::fprintf(stderr,
+                   "CpuOnnxExecutor: a cost-only completion for a job that "
+                   "is not running\n");
+      std::abort();
+    }
     done = std::move(running_->done);
     running_.reset();  // the worker takes the next queued job
   }
-  if (done) done(r);
+  if (done) done(result);
 }
 
 bool CpuOnnxExecutor::Cancel(uint64_t job_id) {
   absl::MutexLock l(&mu_);
-  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Job& j) {
-    return j.req.job_id == job_id;
-  });
+  // A cost-only job on its way to sim_ is cancelled there once it arrives.
+  mu_.Await(absl::Condition(this, &CpuOnnxExecutor::NotHandingOverLocked));
+  auto it = std::find_if(queue_.begin(), queue_.end(),
+                         [&](const Job& j) { return j.req.job_id == job_id; });
   if (it != queue_.end()) {
     queue_.erase(it);
     return true;
@@ -451,20 +331,22 @@ bool CpuOnnxExecutor::Cancel(uint64_t job_id) {
   if (!running_ || running_->job_id != job_id || !running_->cost_only) {
     return false;  // a model runs to the end; finished or unknown
   }
-  // False: the completion has started running and will call `done`.
-  if (!clock_->Cancel(running_->timer)) return false;
-  busy_ += std::clamp(clock_->Now() - running_->since, Duration{0},
-                      running_->predicted);
+  // False: sim_ has begun completing it, and CostOnlyDone will call `done`.
+  if (!sim_.Cancel(job_id)) return false;
   running_.reset();
   return true;
 }
 
 Duration CpuOnnxExecutor::BusyTime() const {
-  absl::MutexLock l(&mu_);
-  if (!running_) return busy_;
-  Duration d = std::max(clock_->Now() - running_->since, Duration{0});
-  if (running_->cost_only) d = std::min(d, running_->predicted);
-  return busy_ + d;
+  Duration models{0};
+  {
+    absl::MutexLock l(&mu_);
+    models = busy_;
+    if (running_ && !running_->cost_only) {
+      models += std::max(clock_->Now() - running_->since, Duration{0});
+    }
+  }
+  return models + sim_.BusyTime();
 }
 
 size_t CpuOnnxExecutor::QueuedJobs() const {
@@ -476,12 +358,16 @@ bool CpuOnnxExecutor::WorkReadyLocked() const {
   return stop_ || (!queue_.empty() && !running_);
 }
 
+bool CpuOnnxExecutor::NotHandingOverLocked() const {
+  return !running_ || !running_->handing_over;
+}
+
 void CpuOnnxExecutor::WorkerMain() {
   for (;;) {
     Job job;
     std::deque<Job> cancelled;
     bool stopping = false;
-    bool cost_only = false;
+    std::optional<uint64_t> cost_only_seq;
     {
       absl::MutexLock l(&mu_);
       mu_.Await(absl::Condition(this, &CpuOnnxExecutor::WorkReadyLocked));
@@ -491,13 +377,12 @@ void CpuOnnxExecutor::WorkerMain() {
       } else {
         job = std::move(queue_.front());
         queue_.pop_front();
-        cost_only = SimulatesLocally(job.req);
-        if (cost_only) {
-          StartCostOnlyLocked(job.req, std::move(job.done));
+        if (SimulatesLocally(job.req)) {
+          cost_only_seq =
+              ClaimForCostOnlyLocked(job.req.job_id, std::move(job.done));
         } else {
           Running r;
           r.job_id = job.req.job_id;
-          r.seq = next_seq_++;
           r.since = clock_->Now();
           running_ = std::move(r);
         }
@@ -513,8 +398,11 @@ void CpuOnnxExecutor::WorkerMain() {
       }
       continue;  // a `done` may have started another job: fail it too
     }
+    if (cost_only_seq) {
+      HandOver(job.req, *cost_only_seq);  // sim_ completes it
+      continue;
+    }
     if (options_.on_job_started) options_.on_job_started(job.req.job_id);
-    if (cost_only) continue;  // its timer completes it
     ExecResult result = RunJob(job.req);
     {
       absl::MutexLock l(&mu_);
@@ -546,71 +434,6 @@ ExecResult CpuOnnxExecutor::RunJob(const ExecRequest& req) {
   }
   return RunModel(req, model.get());
 }
-
-namespace {
-
-// Checks the job's tensors against the model's inputs; on OK `*ordered` has
-// one tensor per model input, in the model's order.
-absl::Status MatchInputs(const std::string& model_name,
-                         const std::vector<CpuOnnxTensorInfo>& want,
-                         const std::vector<Tensor>& given,
-                         std::vector<const Tensor*>* ordered) {
-  std::vector<std::string> names;
-  for (const CpuOnnxTensorInfo& w : want) names.push_back(w.name);
-  const std::string expected =
-      absl::StrCat("model '", model_name, "' takes ",
-                   absl::StrJoin(want, ", ", [](std::string* out,
-                                                const CpuOnnxTensorInfo& w) {
-                     absl::StrAppend(out, "'", w.name, "' ", InfoString(w));
-                   }));
-  for (size_t i = 0; i < given.size(); ++i) {
-    const std::string& n = given[i].name;
-    if (std::find(names.begin(), names.end(), n) == names.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown input '", n, "': ", expected));
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (given[j].name == n) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("input '", n, "' given twice"));
-      }
-    }
-  }
-  for (const CpuOnnxTensorInfo& w : want) {
-    auto it = std::find_if(given.begin(), given.end(),
-                           [&](const Tensor& t) { return t.name == w.name; });
-    if (it == given.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("missing input '", w.name, "': ", expected));
-    }
-    if (it->dtype != DataType::kFloat32) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "input '", w.name, "' is ", std::string(DataTypeName(it->dtype)),
-          "; cpu_onnx runs float32 inputs only"));
-    }
-    if (absl::Status s = it->Validate(); !s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("input '", w.name, "': ", s.message()));
-    }
-    bool match = !w.rank_known || w.shape.size() == it->shape.size();
-    for (size_t d = 0; match && d < it->shape.size(); ++d) {
-      const int64_t dim = it->shape[d];
-      match = dim > 0 && dim <= INT_MAX &&
-              (!w.rank_known || w.shape[d] < 0 || w.shape[d] == dim);
-    }
-    if (!match) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "input '", w.name, "' has shape ", it->ShapeString(), "; model '",
-          model_name, "' expects ", InfoString(w),
-          " (-1: any positive size)"));
-    }
-    ordered->push_back(&*it);
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 ExecResult CpuOnnxExecutor::RunModel(const ExecRequest& req, Model* model) {
   ExecResult r;
   std::vector<const Tensor*> inputs;
@@ -626,7 +449,8 @@ ExecResult CpuOnnxExecutor::RunModel(const ExecRequest& req, Model* model) {
       const Tensor& t = *inputs[i];
       const std::vector<int> dims = CvDims(t.shape);
       cv::Mat blob(static_cast<int>(dims.size()), dims.data(), CV_32F);
-      if (!t.bytes.empty()) std::memcpy(blob.data, t.bytes.data(), t.bytes.size());
+      if (!t.bytes.empty())
+        std::memcpy(blob.data, t.bytes.data(), t.bytes.size());
       model->net.setInput(blob, model->info.inputs[i].name);
     }
     std::vector<cv::Mat> outs;
@@ -644,12 +468,13 @@ ExecResult CpuOnnxExecutor::RunModel(const ExecRequest& req, Model* model) {
         "cpu_onnx: model '", model->name, "' failed: ", CvMessage(e)));
   } catch (const std::exception& e) {
     r.outputs.clear();
-    r.status = absl::InternalError(absl::StrCat(
-        "cpu_onnx: model '", model->name, "' failed: ", e.what()));
+    r.status = absl::InternalError(
+        absl::StrCat("cpu_onnx: model '", model->name, "' failed: ", e.what()));
   }
   r.measured_time = std::max(clock_->Now() - start, Duration{0});
-  r.energy_j =
-      options_.energy_for ? options_.energy_for(r.measured_time, req.pstate) : 0;
+  r.energy_j = options_.energy_for
+                   ? options_.energy_for(r.measured_time, req.pstate)
+                   : 0;
   r.simulated = false;
   return r;
 }

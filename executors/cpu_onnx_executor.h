@@ -27,27 +27,34 @@
 // copying outputs), energy_j from the caller's power model (see
 // CpuOnnxExecutorOptions::energy_for) and simulated = false.
 //
-// A job that names no model (given only by a cost) is simulated exactly as
-// SimulatedExecutor does it, so a real CPU device still serves cost-only
-// jobs: it holds the device for its predicted time on the clock (its
-// completion timer is set inside Start() when the device is idle), then
+// A job that names no model (given only by a cost) is handed to a
+// SimulatedExecutor the executor owns, so a real CPU device still serves
+// cost-only jobs exactly as a simulated one does: it holds the device for
+// its predicted time on the clock (handed over inside Start() when the
+// device is idle, else when the worker reaches it in the queue), then
 // completes marked simulated with the predicted energy, `done` running on
-// the clock's timer thread (ManualClock: inside Advance()).
+// the clock's timer thread (ManualClock: inside Advance()). One of no
+// predicted time completes during the hand-over, as SimulatedExecutor::Start
+// completes it.
 //
-// Cancel() removes a queued job (true; its `done` never runs) and stops a
-// running cost-only job whose timer has not fired (true); a running model
-// cannot be stopped (false). The destructor lets a running model finish,
-// fails a running cost-only job and every queued job with CANCELLED and
-// joins the worker: every accepted job gets `done` exactly once.
+// Cancel() removes a queued job (true; its `done` never runs), stops a
+// running cost-only job through the simulated executor (true unless its
+// completion has begun), and cannot stop a running model (false). BusyTime()
+// is the model jobs' time plus the simulated executor's. The destructor lets
+// a running model finish, fails a running cost-only job and every queued job
+// with CANCELLED and joins the worker: every accepted job gets `done`
+// exactly once.
 //
 // Thread-safe: every method may be called from any thread. `done` runs on the
 // worker thread (model jobs and jobs failed at shutdown) or the clock's timer
-// thread (cost-only jobs), without the executor's lock held, so it may call
-// Start() (the scheduler dispatches the next job from it). LoadModel runs the
-// import and warm-up on the calling thread, concurrently with jobs of other
-// models. The clock must outlive the executor; as with SimulatedExecutor,
-// destroying the executor must not race a cost-only completion already
-// running on the timer thread, and must not happen inside a `done`.
+// thread (cost-only jobs; one of no predicted time: the thread handing it
+// over, which is Start()'s caller on an idle device), without the executor's
+// lock held, so it may call Start() (the scheduler dispatches the next job
+// from it). LoadModel runs the import and warm-up on the calling thread,
+// concurrently with jobs of other models. The clock must outlive the
+// executor; as with SimulatedExecutor, destroying the executor must not race
+// a cost-only completion already running on the timer thread, and must not
+// happen inside a `done`.
 #ifndef JOULE_EXECUTORS_CPU_ONNX_EXECUTOR_H_
 #define JOULE_EXECUTORS_CPU_ONNX_EXECUTOR_H_
 
@@ -68,6 +75,7 @@
 #include "core/clock.h"
 #include "core/tensor.h"
 #include "devices/executor.h"
+#include "executors/simulated_executor.h"
 
 namespace joule {
 
@@ -106,9 +114,10 @@ struct CpuOnnxExecutorOptions {
   bool warm_up_on_load = true;
   CpuOnnxFusion fusion = CpuOnnxFusion::kAuto;
   // Test and tracing hook: runs once a job is running (it left the queue; a
-  // cost-only job's completion timer is set), before its model runs; on the
-  // worker thread, or for a cost-only job started by Start() on an idle
-  // device, on the caller's thread. Without the executor's lock held.
+  // cost-only job has been handed to the simulated executor, so its
+  // completion is on the clock), before its model runs; on the worker thread,
+  // or for a cost-only job started by Start() on an idle device, on the
+  // caller's thread. Without the executor's lock held.
   std::function<void(uint64_t job_id)> on_job_started;
 };
 
@@ -180,36 +189,49 @@ class CpuOnnxExecutor final : public Executor {
     DoneCallback done;
   };
   // The job holding the device: a model job the worker runs, or a cost-only
-  // job waiting for its completion timer.
+  // job sim_ runs.
   struct Running {
     uint64_t job_id = 0;
-    uint64_t seq = 0;  // tells a stale timer from the current job
-    TimePoint since{};
     bool cost_only = false;
-    // Cost-only jobs: what the timer completes them with.
-    Duration predicted{0};
-    double predicted_energy_j = 0;
-    TimerId timer = 0;
+    // Model jobs: when the worker took it.
+    TimePoint since{};
+    // Cost-only jobs: tells this job's completion from another's.
+    uint64_t seq = 0;
+    // Cost-only jobs: claimed, and sim_.Start() has not returned yet.
+    bool handing_over = false;
+    // Cost-only jobs: the caller's, until sim_ completes the job.
     DoneCallback done;
   };
 
   void WorkerMain();
   bool WorkReadyLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // No cost-only job is on its way to sim_; Cancel() and the destructor wait
+  // for it.
+  bool NotHandingOverLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool SimulatesLocally(const ExecRequest& req) const {
     return req.model.empty() && options_.simulate_cost_only_jobs;
   }
-  // Makes `req` (cost-only) the running job and sets its completion timer.
+  // Makes the cost-only job `job_id` the running one, to be handed over;
+  // returns its seq.
   // REQUIRES: mu_ held, nothing running.
-  void StartCostOnlyLocked(const ExecRequest& req, DoneCallback done)
+  uint64_t ClaimForCostOnlyLocked(uint64_t job_id, DoneCallback done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Timer callback: completes the cost-only job started as `seq`.
-  void CompleteCostOnly(uint64_t seq);
+  // Starts the claimed cost-only job `seq` on sim_, then runs
+  // on_job_started.
+  // REQUIRES: mu_ not held.
+  void HandOver(const ExecRequest& req, uint64_t seq) ABSL_LOCKS_EXCLUDED(mu_);
+  // sim_'s `done` for the cost-only job claimed as `seq`.
+  void CostOnlyDone(uint64_t seq, const ExecResult& result)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Runs a model job (or fails it) on the worker thread.
   ExecResult RunJob(const ExecRequest& req);
   ExecResult RunModel(const ExecRequest& req, Model* model);
 
   Clock* const clock_;
   const CpuOnnxExecutorOptions options_;
+  // Runs the cost-only jobs, one at a time like everything here: it is
+  // handed one only while nothing else runs.
+  SimulatedExecutor sim_;
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Model>> models_ ABSL_GUARDED_BY(mu_);
@@ -217,7 +239,8 @@ class CpuOnnxExecutor final : public Executor {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<Running> running_ ABSL_GUARDED_BY(mu_);
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
-  Duration busy_ ABSL_GUARDED_BY(mu_){0};  // finished and cancelled jobs
+  // Finished model jobs; sim_ counts the cost-only ones.
+  Duration busy_ ABSL_GUARDED_BY(mu_){0};
 
   std::thread worker_;  // last: starts after everything above exists
 };

@@ -86,6 +86,17 @@ const ConstTensor* ConstInput(const onnx::NodeProto& node, int i,
   return it == consts.end() ? nullptr : &it->second;
 }
 
+std::vector<const ConstTensor*> ConstInputs(const onnx::NodeProto& node,
+                                            const ConstMap& consts) {
+  std::vector<const ConstTensor*> ins;
+  for (int i = 0; i < node.input_size(); ++i) {
+    const ConstTensor* c = ConstInput(node, i, consts);
+    if (!c) return {};
+    ins.push_back(c);
+  }
+  return ins;
+}
+
 bool HasInput(const onnx::NodeProto& node, int i) {
   return i < node.input_size() && !node.input(i).empty();
 }

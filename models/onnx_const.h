@@ -55,6 +55,10 @@ void AppendElement(const ConstTensor& x, int64_t from, ConstTensor* out);
 // or not a known constant.
 const ConstTensor* ConstInput(const onnx::NodeProto& node, int i,
                               const ConstMap& consts);
+// The constants fed to every input of `node`, in order; empty when the node
+// has no inputs or one of them is absent or not a known constant.
+std::vector<const ConstTensor*> ConstInputs(const onnx::NodeProto& node,
+                                            const ConstMap& consts);
 // Input `i` is given (present and not the empty name).
 bool HasInput(const onnx::NodeProto& node, int i);
 

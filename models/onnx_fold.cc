@@ -185,12 +185,7 @@ std::optional<ConstTensor> FoldSqueezeUnsqueeze(const onnx::NodeProto& node,
 
 std::optional<ConstTensor> FoldConcat(const onnx::NodeProto& node,
                                       const ConstMap& consts) {
-  std::vector<const ConstTensor*> ins;
-  for (int i = 0; i < node.input_size(); ++i) {
-    const ConstTensor* c = ConstInput(node, i, consts);
-    if (!c) return std::nullopt;
-    ins.push_back(c);
-  }
+  const std::vector<const ConstTensor*> ins = ConstInputs(node, consts);
   if (ins.empty()) return std::nullopt;
   const int64_t rank = static_cast<int64_t>(ins[0]->dims.size());
   int64_t axis = AttrInt(node, "axis", 0);

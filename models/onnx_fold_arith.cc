@@ -274,12 +274,7 @@ bool IsElementwiseFoldOp(const std::string& op) {
 
 std::optional<ConstTensor> FoldElementwise(const onnx::NodeProto& node,
                                            const ConstMap& consts) {
-  std::vector<const ConstTensor*> ins;
-  for (int i = 0; i < node.input_size(); ++i) {
-    const ConstTensor* c = ConstInput(node, i, consts);
-    if (!c) return std::nullopt;
-    ins.push_back(c);
-  }
+  const std::vector<const ConstTensor*> ins = ConstInputs(node, consts);
   if (ins.empty()) return std::nullopt;
   const std::string& op = node.op_type();
   if (op == "Cast") return FoldCast(node, *ins[0]);

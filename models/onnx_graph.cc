@@ -52,15 +52,29 @@ std::string DescribeCycle(const onnx::GraphProto& graph,
 
 }  // namespace
 
-absl::StatusOr<GraphIndex> IndexGraph(const onnx::GraphProto& graph) {
-  GraphIndex index;
+std::vector<std::string> InitializerNames(const onnx::GraphProto& graph) {
   std::vector<std::string> names;
   for (const onnx::TensorProto& t : graph.initializer())
     names.push_back(t.name());
   for (const onnx::SparseTensorProto& t : graph.sparse_initializer()) {
     names.push_back(t.values().name());
   }
-  for (const std::string& name : names) {
+  return names;
+}
+
+std::vector<int> RealInputs(
+    const onnx::GraphProto& graph,
+    const std::unordered_set<std::string>& initializers) {
+  std::vector<int> real;
+  for (int i = 0; i < graph.input_size(); ++i) {
+    if (!initializers.count(graph.input(i).name())) real.push_back(i);
+  }
+  return real;
+}
+
+absl::StatusOr<GraphIndex> IndexGraph(const onnx::GraphProto& graph) {
+  GraphIndex index;
+  for (const std::string& name : InitializerNames(graph)) {
     if (!index.initializers.insert(name).second) {
       return Invalid(absl::StrCat("initializer '", name, "' is listed twice"));
     }
@@ -71,8 +85,8 @@ absl::StatusOr<GraphIndex> IndexGraph(const onnx::GraphProto& graph) {
     if (!graph_inputs.insert(name).second) {
       return Invalid(absl::StrCat("graph input '", name, "' is listed twice"));
     }
-    if (!index.initializers.count(name)) index.real_inputs.push_back(i);
   }
+  index.real_inputs = RealInputs(graph, index.initializers);
   auto defined_outside = [&](const std::string& name) {
     return graph_inputs.count(name) > 0 || index.initializers.count(name) > 0;
   };

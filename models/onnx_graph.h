@@ -1,7 +1,9 @@
 // Structural checks of an ONNX graph before anything is inferred: every
 // value has exactly one producer, every node input exists, and the nodes
 // form a DAG. Yields the nodes in topological order (file order when the
-// file is already sorted, as ONNX requires). Internal to the ONNX analysis.
+// file is already sorted, as ONNX requires). Internal to the ONNX analysis,
+// except that the cpu_onnx executor also asks which graph inputs a caller
+// feeds (RealInputs).
 //
 // Thread-safe (pure).
 #ifndef JOULE_MODELS_ONNX_GRAPH_H_
@@ -28,6 +30,15 @@ struct GraphIndex {
   // Graph inputs that are not initializers: what a caller feeds.
   std::vector<int> real_inputs;  // indices into graph.input()
 };
+
+// The initializer names, dense then sparse, in file order (repeats kept).
+std::vector<std::string> InitializerNames(const onnx::GraphProto& graph);
+
+// Indices into graph.input() of the inputs not named in `initializers`: what
+// a caller feeds (files of IR < 4 list their weights as graph inputs too).
+std::vector<int> RealInputs(
+    const onnx::GraphProto& graph,
+    const std::unordered_set<std::string>& initializers);
 
 // INVALID_ARGUMENT naming the node for: a value produced twice (or by a node
 // and also a graph input or initializer), a node input nothing produces, a

@@ -7,8 +7,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "platform/linux/sysfs.h"
@@ -25,17 +23,6 @@ bool ValidGovernorName(const std::string& name) {
     return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' ||
            c == '-';
   });
-}
-
-// "policy12" → 12; "cpu3" → 3 (with prefix "cpu"); anything else → -1.
-int NumberAfter(absl::string_view name, absl::string_view prefix) {
-  if (!absl::ConsumePrefix(&name, prefix) || name.empty()) return -1;
-  if (!std::all_of(name.begin(), name.end(),
-                   [](char c) { return c >= '0' && c <= '9'; })) {
-    return -1;
-  }
-  int n = -1;
-  return absl::SimpleAtoi(name, &n) ? n : -1;
 }
 
 }  // namespace
@@ -212,7 +199,7 @@ absl::StatusOr<std::vector<CpufreqPolicyDir>> ListCpufreqPolicies(
       ListSysfsDirectory(cpufreq_dir);
   for (const std::string& name :
        names.ok() ? *names : std::vector<std::string>{}) {
-    const int n = NumberAfter(name, "policy");
+    const int n = SysfsIndexAfter(name, "policy");
     const std::string path = absl::StrCat(cpufreq_dir, "/", name);
     if (n < 0 || !SysfsIsDirectory(path)) continue;
     CpufreqPolicyDir p{name, path, {n}};
@@ -236,7 +223,7 @@ absl::StatusOr<std::vector<CpufreqPolicyDir>> ListCpufreqPolicies(
     std::map<std::string, CpufreqPolicyDir> by_target;
     for (const std::string& name :
          cpus.ok() ? *cpus : std::vector<std::string>{}) {
-      const int n = NumberAfter(name, "cpu");
+      const int n = SysfsIndexAfter(name, "cpu");
       const std::string path = absl::StrCat(cpu_dir, "/", name, "/cpufreq");
       if (n < 0 || !SysfsIsDirectory(path)) continue;
       char* real = realpath(path.c_str(), nullptr);

@@ -11,8 +11,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace joule {
 namespace {
@@ -182,6 +184,16 @@ bool SysfsPathExists(const std::string& path) {
 bool SysfsIsDirectory(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int SysfsIndexAfter(absl::string_view name, absl::string_view prefix) {
+  if (!absl::ConsumePrefix(&name, prefix) || name.empty()) return -1;
+  if (!std::all_of(name.begin(), name.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return -1;
+  }
+  int n = -1;
+  return absl::SimpleAtoi(name, &n) ? n : -1;
 }
 
 absl::StatusOr<std::vector<int>> ParseCpuList(absl::string_view text,

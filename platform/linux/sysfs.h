@@ -62,6 +62,12 @@ absl::StatusOr<std::vector<std::string>> ListSysfsDirectory(
 bool SysfsPathExists(const std::string& path);
 bool SysfsIsDirectory(const std::string& path);
 
+// The index a sysfs entry name ends with after `prefix`: ("policy12",
+// "policy") → 12, ("thermal_zone3", "thermal_zone") → 3, ("cpu0", "cpu") → 0.
+// -1 when `name` is not `prefix` followed by decimal digits only ("policy",
+// "policy1a", "cpufreq", "policy-1"), or the number does not fit an int.
+int SysfsIndexAfter(absl::string_view name, absl::string_view prefix);
+
 // Parses the kernel's CPU list format ("0-3,6,8-9", as in related_cpus,
 // affected_cpus uses "0 1 2 3"): ranges and single CPUs separated by commas
 // or spaces. Sorted ascending, no duplicates.

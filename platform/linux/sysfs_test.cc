@@ -1,8 +1,8 @@
 #include "platform/linux/sysfs.h"
 
-#include "testing/linux_test_tree.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/linux_test_tree.h"
 
 namespace joule {
 namespace {
@@ -48,6 +48,20 @@ TEST(ParseTest, CpuLists) {
     EXPECT_TRUE(absl::IsInvalidArgument(ParseCpuList(bad, "f").status()))
         << bad;
   }
+}
+
+TEST(ParseTest, IndexAfterPrefix) {
+  EXPECT_EQ(SysfsIndexAfter("policy12", "policy"), 12);
+  EXPECT_EQ(SysfsIndexAfter("thermal_zone3", "thermal_zone"), 3);
+  EXPECT_EQ(SysfsIndexAfter("cpu0", "cpu"), 0);
+  EXPECT_EQ(SysfsIndexAfter("cpu007", "cpu"), 7);
+  EXPECT_EQ(SysfsIndexAfter("cpu2147483647", "cpu"), 2147483647);
+  for (const char* bad :
+       {"policy", "policy1a", "policy-1", "policy+1", "policy 1", "xpolicy1",
+        "Policy1", "cpufreq", "policy2147483648", ""}) {
+    EXPECT_EQ(SysfsIndexAfter(bad, "policy"), -1) << bad;
+  }
+  EXPECT_EQ(SysfsIndexAfter("cpufreq", "cpu"), -1);
 }
 
 TEST(FileTest, ReadsWritesAndReportsErrno) {

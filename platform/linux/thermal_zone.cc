@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -31,28 +29,8 @@ absl::StatusOr<int32_t> ReadTemp(const std::string& path) {
 
 // "trip_point_3_temp" → 3; anything else → -1.
 int TripIndex(absl::string_view name) {
-  if (!absl::ConsumePrefix(&name, "trip_point_") ||
-      !absl::ConsumeSuffix(&name, "_temp")) {
-    return -1;
-  }
-  int k = -1;
-  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      })) {
-    return -1;
-  }
-  return absl::SimpleAtoi(name, &k) ? k : -1;
-}
-
-// "thermal_zone12" → 12; anything else → -1.
-int ZoneIndex(absl::string_view name) {
-  if (!absl::ConsumePrefix(&name, "thermal_zone") || name.empty()) return -1;
-  if (!std::all_of(name.begin(), name.end(),
-                   [](char c) { return c >= '0' && c <= '9'; })) {
-    return -1;
-  }
-  int n = -1;
-  return absl::SimpleAtoi(name, &n) ? n : -1;
+  if (!absl::ConsumeSuffix(&name, "_temp")) return -1;
+  return SysfsIndexAfter(name, "trip_point_");
 }
 
 }  // namespace
@@ -100,7 +78,7 @@ ThermalZoneList ListThermalZones(const std::string& root) {
   if (!names.ok()) return out;
   std::vector<int> indices;
   for (const std::string& name : *names) {
-    const int n = ZoneIndex(name);
+    const int n = SysfsIndexAfter(name, "thermal_zone");
     if (n >= 0) indices.push_back(n);
   }
   std::sort(indices.begin(), indices.end());
