@@ -1,4 +1,4 @@
-// Implementation of telemetry/test_http_client.h.
+// Implementation of testing/test_http_client.h.
 #include "testing/test_http_client.h"
 
 #include <boost/asio/ip/tcp.hpp>

@@ -1,6 +1,6 @@
 // End-to-end: real ONNX models on the real host. A whole daemon on port 0
 // with the embedded policy, whose first CPU `cpu0` runs registered models
-// with OpenCV DNN (devices/cpu_onnx_executor.h), gets the models of
+// with OpenCV DNN (executors/cpu_onnx_executor.h), gets the models of
 // tests/cpu_onnx/make_cpu_models.py by bytes over gRPC, runs jobs that carry
 // real input tensors and answers with outputs that match the generator's
 // numpy reference; bad inputs are refused with INVALID_ARGUMENT naming the

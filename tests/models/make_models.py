@@ -5,7 +5,7 @@ Usage: /usr/bin/python3 make_models.py OUT_DIR
 
 For every model NAME this writes OUT_DIR/NAME.onnx and OUT_DIR/NAME.expected.
 The expected figures are computed here from the layer definitions with the
-formulas documented in scheduler/onnx_analysis.h, never by running the
+formulas documented in models/onnx_analysis.h, never by running the
 analyser, so the C++ tests compare two independent computations:
 
   NAME.expected, one fact per line:
