@@ -27,25 +27,9 @@ std::optional<Precision> FromProto(v1::Precision p) {
 
 bool FiniteNonNegative(double v) { return std::isfinite(v) && v >= 0; }
 
-// ONNX element type (onnx::TensorProto::DataType) -> DataType; the types
-// the proto has no name for are UNSPECIFIED.
-v1::DataType DataTypeFromOnnx(int32_t t) {
-  switch (t) {
-    case 1:
-      return v1::DATA_TYPE_FLOAT32;
-    case 10:
-      return v1::DATA_TYPE_FLOAT16;
-    case 3:
-      return v1::DATA_TYPE_INT8;
-    case 2:
-      return v1::DATA_TYPE_UINT8;
-    case 6:
-      return v1::DATA_TYPE_INT32;
-    case 7:
-      return v1::DATA_TYPE_INT64;
-    default:
-      return v1::DATA_TYPE_UNSPECIFIED;
-  }
+// ONNX element type -> the proto's DataType (same numbering as DataType).
+v1::DataType DataTypeFromOnnxProto(int32_t t) {
+  return static_cast<v1::DataType>(DataTypeFromOnnx(t));
 }
 
 // Admission check of a model job's inputs against the model's declared
@@ -95,7 +79,7 @@ absl::Status CheckInputs(const JobSpec& spec, const ModelRegistry& models) {
 
 absl::StatusOr<Tensor> TensorFromProto(const v1::Tensor& t,
                                        const std::string& field) {
-  if (t.dtype() < v1::DATA_TYPE_FLOAT32 || t.dtype() > v1::DATA_TYPE_INT64) {
+  if (t.dtype() < v1::DATA_TYPE_FLOAT32 || t.dtype() > v1::DATA_TYPE_BOOL) {
     return Invalid(field + ".dtype", "unknown or unspecified");
   }
   Tensor out;
@@ -305,7 +289,7 @@ namespace {
 
 void TensorInfoToProto(const OnnxTensorInfo& t, v1::Tensor* out) {
   out->set_name(t.name);
-  out->set_dtype(DataTypeFromOnnx(t.onnx_elem_type));
+  out->set_dtype(DataTypeFromOnnxProto(t.onnx_elem_type));
   if (t.shape_known) {
     for (int64_t d : t.shape) out->add_shape(d);
   }

@@ -25,6 +25,7 @@ int64_t ElementSize(DataType t) {
       return 2;
     case DataType::kInt8:
     case DataType::kUint8:
+    case DataType::kBool:
       return 1;
     case DataType::kInt64:
       return 8;
@@ -48,10 +49,33 @@ std::string_view DataTypeName(DataType t) {
       return "int32";
     case DataType::kInt64:
       return "int64";
+    case DataType::kBool:
+      return "bool";
     case DataType::kUnspecified:
       return "unspecified";
   }
   return "unspecified";
+}
+
+DataType DataTypeFromOnnx(int32_t onnx_elem_type) {
+  switch (onnx_elem_type) {
+    case 1:
+      return DataType::kFloat32;
+    case 2:
+      return DataType::kUint8;
+    case 3:
+      return DataType::kInt8;
+    case 6:
+      return DataType::kInt32;
+    case 7:
+      return DataType::kInt64;
+    case 9:
+      return DataType::kBool;
+    case 10:
+      return DataType::kFloat16;
+    default:
+      return DataType::kUnspecified;
+  }
 }
 
 std::string ShapeString(absl::Span<const int64_t> shape) {

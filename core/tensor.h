@@ -28,12 +28,19 @@ enum class DataType {
   kUint8 = 4,
   kInt32 = 5,
   kInt64 = 6,
+  kBool = 7,  // one byte per element, 0 or 1
 };
 
-// Bytes per element: 4, 2, 1, 1, 4, 8; 0 for kUnspecified or out of range.
+// Bytes per element: 4, 2, 1, 1, 4, 8, 1; 0 for kUnspecified or out of range.
 int64_t ElementSize(DataType t);
-// "float32", "float16", "int8", "uint8", "int32", "int64", "unspecified".
+// "float32", "float16", "int8", "uint8", "int32", "int64", "bool",
+// "unspecified".
 std::string_view DataTypeName(DataType t);
+// The DataType of an ONNX element type (onnx.proto TensorProto.DataType,
+// which ONNX Runtime's ONNXTensorElementDataType shares: FLOAT 1, UINT8 2,
+// INT8 3, INT32 6, INT64 7, BOOL 9, FLOAT16 10); kUnspecified for the types
+// jobs cannot carry (strings, doubles, 16-bit and unsigned wide integers).
+DataType DataTypeFromOnnx(int32_t onnx_elem_type);
 
 struct Tensor {
   std::string name;

@@ -13,31 +13,13 @@ namespace joule {
 namespace cpu_onnx_internal {
 namespace {
 
-DataType FromOnnxElemType(int32_t t) {
-  switch (t) {
-    case onnx::TensorProto::FLOAT:
-      return DataType::kFloat32;
-    case onnx::TensorProto::FLOAT16:
-      return DataType::kFloat16;
-    case onnx::TensorProto::INT8:
-      return DataType::kInt8;
-    case onnx::TensorProto::UINT8:
-      return DataType::kUint8;
-    case onnx::TensorProto::INT32:
-      return DataType::kInt32;
-    case onnx::TensorProto::INT64:
-      return DataType::kInt64;
-    default:
-      return DataType::kUnspecified;
-  }
-}
 
 CpuOnnxTensorInfo InfoOf(const onnx::ValueInfoProto& v) {
   CpuOnnxTensorInfo info;
   info.name = v.name();
   if (!v.has_type() || !v.type().has_tensor_type()) return info;
   const onnx::TypeProto::Tensor& t = v.type().tensor_type();
-  info.dtype = FromOnnxElemType(t.elem_type());
+  info.dtype = DataTypeFromOnnx(t.elem_type());
   if (!t.has_shape()) return info;
   info.rank_known = true;
   for (const onnx::TensorShapeProto::Dimension& d : t.shape().dim()) {
