@@ -30,6 +30,11 @@
 //
 // Not a CTest test (bench/CMakeLists.txt). Single-threaded driver; gRPC
 // callbacks run on gRPC's threads and hand results over under a mutex.
+//
+// Files: onnx_bench.h (the models and both paths), onnx_bench_models.cc
+// (model generation and the direct path), onnx_bench_closed_loop.cc (the
+// jouled path); this one has the flags, the daemon set-up, the rounds and
+// the report.
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -38,7 +43,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -46,13 +50,12 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "executors/cpu_onnx_executor.h"
+#include "bench/onnx_bench.h"
 #include "devices/calibrated_profile.h"
+#include "executors/cpu_onnx_executor.h"
 #include "grpcpp/grpcpp.h"
 #include "joule/v1/scheduler.grpc.pb.h"
 #include "opencv2/core.hpp"
@@ -61,13 +64,8 @@
 #include "spdlog/spdlog.h"
 
 namespace joule {
+namespace onnx_bench {
 namespace {
-
-using Steady = std::chrono::steady_clock;
-
-double Since(Steady::time_point t0) {
-  return std::chrono::duration<double>(Steady::now() - t0).count();
-}
 
 // CPU time of the whole process so far (every thread: the bench's, OpenCV's
 // pool, the executor's worker, gRPC's), user + system.
@@ -90,16 +88,6 @@ struct Options {
   int threads = 0;             // cv::setNumThreads; 0: OpenCV's default
   std::string make_cpu_models = JOULE_MAKE_CPU_MODELS_PY;
 };
-
-std::vector<std::string> SplitCsv(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string part;
-  while (std::getline(in, part, ',')) {
-    if (!part.empty()) out.push_back(part);
-  }
-  return out;
-}
 
 bool ParseFlags(int argc, char** argv, Options* o) try {
   for (int i = 1; i < argc; ++i) {
@@ -134,242 +122,6 @@ bool ParseFlags(int argc, char** argv, Options* o) try {
   return false;
 }
 
-// ---- Models -----------------------------------------------------------------
-
-// Writes convnet and gemm (NAME.onnx, NAME.input.bin, NAME.meta) into argv[1].
-constexpr char kBigModelsPy[] = R"PY(
-import os, sys
-import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
-out = sys.argv[1]
-rng = np.random.default_rng(5)
-def init(name, a):
-    return numpy_helper.from_array(np.asarray(a, np.float32), name)
-def he(shape, fan_in):
-    scale = np.sqrt(2.0 / fan_in)
-    return (rng.standard_normal(shape) * scale).astype(np.float32)
-def save(name, nodes, x_shape, y_shape, inits):
-    g = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)], inits)
-    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)],
-                          producer_name="joule onnx_throughput_bench")
-    onnx.checker.check_model(m)
-    with open(os.path.join(out, name + ".onnx"), "wb") as f:
-        f.write(m.SerializeToString())
-    rng.standard_normal(x_shape).astype("<f4").tofile(
-        os.path.join(out, name + ".input.bin"))
-    with open(os.path.join(out, name + ".meta"), "w") as f:
-        f.write("input x %s\n" % ",".join(map(str, x_shape)))
-        f.write("output y %s\n" % ",".join(map(str, y_shape)))
-mk = helper.make_node
-conv = lambda i, o, w, s=1: mk("Conv", [i, w, w + "b"], [o], name=o,
-    kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[s, s])
-nodes, inits, c_in = [], [], 3
-for k, (c, s) in enumerate([(32, 2), (64, 1), (128, 1), (256, 1)]):
-    inits += [init("w%d" % k, he([c, c_in, 3, 3], c_in * 9)),
-              init("w%db" % k, np.zeros(c))]
-    nodes += [conv("x" if k == 0 else "h%d" % (k - 1), "c%d" % k, "w%d" % k, s),
-              mk("Relu", ["c%d" % k], ["r%d" % k], name="r%d" % k)]
-    nodes += [mk("MaxPool", ["r%d" % k], ["h%d" % k], name="p%d" % k,
-                 kernel_shape=[2, 2], strides=[2, 2])] if k in (1, 2) else \
-             [mk("Identity", ["r%d" % k], ["h%d" % k], name="h%d" % k)]
-    c_in = c
-nodes += [mk("GlobalAveragePool", ["h3"], ["g"], name="gap"),
-          mk("Flatten", ["g"], ["f"], name="flatten", axis=1),
-          mk("Gemm", ["f", "fw", "fb"], ["y"], name="fc", transB=1)]
-inits += [init("fw", he([1000, 256], 256)), init("fb", np.zeros(1000))]
-save("convnet", nodes, [1, 3, 128, 128], [1, 1000], inits)
-save("gemm", [mk("MatMul", ["x", "w"], ["m"], name="mm"),
-              mk("Add", ["m", "b"], ["y"], name="bias")],
-     [256, 1024], [256, 1024],
-     [init("w", he([1024, 1024], 1024)), init("b", np.zeros(1024))])
-)PY";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Model {
-  std::string name;
-  std::string bytes;            // the ONNX file
-  v1::Tensor input;             // FLOAT32, from NAME.input.bin
-  std::vector<float> expected;  // numpy's output (cpu_onnx models only)
-  v1::ModelInfo info;           // as RegisterModel answered
-  v1::SubmitRequest request;
-  cv::dnn::Net net;  // the direct path's own net
-  std::vector<cv::String> out_names;
-};
-
-bool LoadModelFiles(const std::string& dir, Model* m) {
-  m->bytes = ReadFile(dir + "/" + m->name + ".onnx");
-  std::istringstream meta(ReadFile(dir + "/" + m->name + ".meta"));
-  std::string kind, tensor, dims;
-  while (meta >> kind >> tensor >> dims) {
-    if (kind != "input") continue;
-    m->input.set_name(tensor);
-    m->input.set_dtype(v1::DATA_TYPE_FLOAT32);
-    for (const std::string& d : SplitCsv(dims))
-      m->input.add_shape(std::stoll(d));
-    m->input.set_data(ReadFile(dir + "/" + m->name + ".input.bin"));
-  }
-  const std::string expected = ReadFile(dir + "/" + m->name + ".expected.bin");
-  m->expected.resize(expected.size() / sizeof(float));
-  std::memcpy(m->expected.data(), expected.data(),
-              m->expected.size() * sizeof(float));
-  return !m->bytes.empty() && !m->input.name().empty();
-}
-
-// ---- The direct path --------------------------------------------------------
-
-// One inference as CpuOnnxExecutor::RunModel does it: input bytes into a
-// cv::Mat, setInput, forward, outputs copied out as bytes.
-std::string DirectInference(Model* m) {
-  std::vector<int> dims(m->input.shape().begin(), m->input.shape().end());
-  cv::Mat blob(static_cast<int>(dims.size()), dims.data(), CV_32F);
-  std::memcpy(blob.data, m->input.data().data(), m->input.data().size());
-  m->net.setInput(blob, m->input.name());
-  std::vector<cv::Mat> outs;
-  m->net.forward(outs, m->out_names);
-  std::string bytes;
-  for (const cv::Mat& o : outs) {
-    const cv::Mat c = o.isContinuous() ? o : o.clone();
-    bytes.append(reinterpret_cast<const char*>(c.data),
-                 c.total() * c.elemSize());
-  }
-  return bytes;
-}
-
-// Mode results of one round.
-struct RoundResult {
-  double inferences_per_s = 0;
-  double cpu_s_per_inference = 0;  // process CPU time / inferences
-  std::vector<double> latency_s;   // per inference / per call
-};
-
-RoundResult RunDirect(Model* m, double seconds) {
-  RoundResult r;
-  const Steady::time_point t0 = Steady::now();
-  size_t n = 0;
-  for (;;) {
-    const Steady::time_point t = Steady::now();
-    DirectInference(m);
-    r.latency_s.push_back(Since(t));
-    ++n;
-    if (Since(t0) >= seconds) break;
-  }
-  r.inferences_per_s = n / Since(t0);
-  return r;
-}
-
-// ---- The jouled path: a closed loop of `outstanding` Submit calls -----------
-
-// What one completed job said about itself.
-struct JobSample {
-  double latency_s = 0;   // client: Submit sent to answer received
-  double measured_s = 0;  // the executor's run (JobResult.measured_time_s)
-  double queue_s = 0;
-  double predicted_s = 0;  // the calibrated prediction placement used
-  int pstate = 0;
-  v1::Precision precision = v1::PRECISION_UNSPECIFIED;
-};
-
-class ClosedLoop {
- public:
-  ClosedLoop(v1::Scheduler::Stub* stub, const v1::SubmitRequest* req,
-             int outstanding)
-      : stub_(stub), req_(req), slots_(outstanding) {}
-
-  // Keeps every slot busy until `seconds` have passed, then waits for the
-  // calls in flight. False (with error()) if any call failed.
-  bool Run(double seconds) {
-    t0_ = Steady::now();
-    deadline_ = t0_ + std::chrono::duration_cast<Steady::duration>(
-                          std::chrono::duration<double>(seconds));
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      active_ = static_cast<int>(slots_.size());
-    }
-    for (size_t i = 0; i < slots_.size(); ++i) Start(i);
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [this] { return active_ == 0; });
-    elapsed_s_ = std::chrono::duration<double>(last_done_ - t0_).count();
-    return error_.empty();
-  }
-  const std::vector<JobSample>& samples() const { return samples_; }
-  double elapsed_s() const { return elapsed_s_; }
-  const std::string& error() const { return error_; }
-  const v1::JobResult& first_result() const { return first_; }
-
- private:
-  struct Slot {
-    std::unique_ptr<grpc::ClientContext> ctx;
-    v1::JobResult resp;
-    Steady::time_point sent;
-  };
-
-  void Start(size_t i) {
-    Slot& s = slots_[i];
-    s.ctx = std::make_unique<grpc::ClientContext>();
-    s.resp.Clear();
-    s.sent = Steady::now();
-    stub_->async()->Submit(s.ctx.get(), req_, &s.resp,
-                           [this, i](grpc::Status st) { Done(i, st); });
-  }
-
-  // On a gRPC thread; the call is over, so its context may be replaced.
-  void Done(size_t i, const grpc::Status& st) {
-    Slot& s = slots_[i];
-    const Steady::time_point now = Steady::now();
-    bool again = false;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      if (!st.ok() || s.resp.outputs_size() == 0) {
-        if (error_.empty()) {
-          error_ = st.ok() ? "a completed job carried no outputs"
-                           : st.error_message();
-        }
-      } else {
-        if (samples_.empty()) first_ = s.resp;
-        JobSample j;
-        j.latency_s = std::chrono::duration<double>(now - s.sent).count();
-        j.measured_s = s.resp.measured_time_s();
-        j.queue_s = s.resp.queue_time_s();
-        j.predicted_s = s.resp.predicted_time_s();
-        j.pstate = s.resp.pstate();
-        j.precision = s.resp.precision();
-        samples_.push_back(j);
-      }
-      last_done_ = now;
-      again = error_.empty() && now < deadline_;
-      if (!again) --active_;
-    }
-    if (again) {
-      Start(i);
-    } else {
-      cv_.notify_all();
-    }
-  }
-
-  v1::Scheduler::Stub* const stub_;
-  const v1::SubmitRequest* const req_;
-  std::vector<Slot> slots_;
-  Steady::time_point t0_, deadline_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int active_ = 0;
-  Steady::time_point last_done_;
-  std::vector<JobSample> samples_;
-  v1::JobResult first_;
-  std::string error_;
-  double elapsed_s_ = 0;
-};
-
 // ---- Statistics -------------------------------------------------------------
 
 // Nearest-rank percentile, q in [0, 1]; NaN for no data.
@@ -394,11 +146,6 @@ std::string Fmt(const char* f, double v) {
 }
 
 // ---- Setup ------------------------------------------------------------------
-
-int Shell(const std::string& cmd) {
-  std::cout << "$ " << cmd << std::endl;
-  return std::system(cmd.c_str());
-}
 
 // Writes a policy whose profile has this host's measured cpu0 numbers;
 // returns its path, or "" on failure.
@@ -485,13 +232,7 @@ class Bench {
 
 bool Bench::SetUp(const std::string& dir) {
   std::cout << "== models (generated into " << dir << ")\n";
-  if (Shell("/usr/bin/python3 " + opt_.make_cpu_models + " " + dir) != 0) {
-    return false;
-  }
-  std::ofstream(dir + "/big_models.py") << kBigModelsPy;
-  if (Shell("/usr/bin/python3 " + dir + "/big_models.py " + dir) != 0) {
-    return false;
-  }
+  if (!GenerateModels(dir, opt_.make_cpu_models)) return false;
   DaemonOptions dopt;
   if (opt_.calibrate_host) {
     dopt.policy_path = HostCalibratedPolicy(dir);
@@ -770,6 +511,7 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
+}  // namespace onnx_bench
 }  // namespace joule
 
-int main(int argc, char** argv) { return joule::Main(argc, argv); }
+int main(int argc, char** argv) { return joule::onnx_bench::Main(argc, argv); }

@@ -1,13 +1,17 @@
 // joule-sim: the discrete-event simulator. Parses flags, loads the scenario
 // and policy, runs (sim/runner.h), and prints or writes the report.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/numbers.h"
 #include "cmd/flags.h"
 #include "cmd/mutex_mode.h"
+#include "core/policy.h"
 #include "core/policy_loader.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
@@ -18,6 +22,17 @@ namespace {
 int Fail(const std::string& msg, int code = 1) {
   std::cerr << "joule-sim: " << msg << "\n";
   return code;
+}
+
+// "a, b or c": an enum's policy-file names, for a flag's help.
+template <size_t N>
+std::string OneOf(const std::array<std::string_view, N>& names) {
+  std::string s;
+  for (size_t i = 0; i < N; ++i) {
+    if (i > 0) s += i + 1 < N ? ", " : " or ";
+    s += names[i];
+  }
+  return s;
 }
 
 }  // namespace
@@ -31,10 +46,9 @@ int main(int argc, char** argv) {
   flags.Add("seed", "", "random seed (default: the scenario's)");
   flags.Add("policy", "", "policy YAML (default: the embedded policy)");
   flags.Add("placement", "",
-            "joule, round_robin, fastest or eft (default: the policy's)");
+            OneOf(joule::kPlacementStrategyNames) + " (default: the policy's)");
   flags.Add("governor", "",
-            "adaptive, performance, powersave, ondemand, schedutil or "
-            "conservative (default: the policy's)");
+            OneOf(joule::kGovernorPolicyNames) + " (default: the policy's)");
   flags.AddBool("compare", "run every baseline combination on the same trace");
   flags.Add("out", "",
             "write report.md, summary.csv, CSV series and SVG "

@@ -9,12 +9,54 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/types.h"
 
 namespace joule {
+
+// How a device is chosen among the feasible ones (scheduler/placement.h has
+// the formulas): kJoule by the cost model's latency/energy score; the rest
+// are baselines joule-sim compares against: kRoundRobin takes turns,
+// kFastest the least run time (backlog and energy ignored), kEft the
+// earliest finish time (backlog included, energy ignored: HEFT / StarPU
+// dmda).
+enum class PlacementStrategy { kJoule = 0, kRoundRobin, kFastest, kEft };
+inline constexpr int kNumPlacementStrategies = 4;
+// The policy file's names (scheduler.placement), indexed by
+// PlacementStrategy; the loader's "must be one of" lists them in this order.
+inline constexpr std::array<std::string_view, kNumPlacementStrategies>
+    kPlacementStrategyNames = {"joule", "round_robin", "fastest", "eft"};
+// "joule", "round_robin", ...; "unknown" for a value outside the enum.
+std::string_view PlacementStrategyName(PlacementStrategy s);
+// nullopt for a name not in kPlacementStrategyNames.
+std::optional<PlacementStrategy> ParsePlacementStrategy(std::string_view name);
+
+// How the governor picks P-states (governor/dvfs.h has the formulas):
+// kAdaptive (joule's), kPerformance (always the highest allowed P-state),
+// kPowersave (always the lowest), or the Linux-like baselines kOndemand,
+// kSchedutil, kConservative.
+enum class GovernorPolicy {
+  kAdaptive = 0,
+  kPerformance,
+  kPowersave,
+  kOndemand,
+  kSchedutil,
+  kConservative,
+};
+inline constexpr int kNumGovernorPolicies = 6;
+// The policy file's names (governor.policy), indexed by GovernorPolicy; the
+// loader's "must be one of" lists them in this order.
+inline constexpr std::array<std::string_view, kNumGovernorPolicies>
+    kGovernorPolicyNames = {"adaptive", "performance", "powersave",
+                            "ondemand", "schedutil",   "conservative"};
+// "adaptive", "performance", ...; "unknown" for a value outside the enum.
+std::string_view GovernorPolicyName(GovernorPolicy p);
+// nullopt for a name not in kGovernorPolicyNames.
+std::optional<GovernorPolicy> ParseGovernorPolicy(std::string_view name);
 
 // Weights of the placement score (DESIGN.md): score = latency_weight_per_s *
 // finish_s + energy_weight_per_j * energy_j. Lower wins.
@@ -32,19 +74,15 @@ struct SchedulerTunables {
   uint32_t max_queue_per_device = 256;
   // Finished jobs kept for GetJob; older ones are forgotten first.
   uint32_t max_finished_jobs = 10000;
-  // How a device is chosen among the feasible ones (scheduler/placement.h):
-  // "joule" (the cost model's latency/energy score), or a baseline that
-  // joule-sim compares against: "round_robin", "fastest" (least run time,
-  // ignoring backlog and energy), "eft" (earliest finish time, backlog
-  // included, energy ignored: HEFT / StarPU dmda).
-  std::string placement = "joule";
+  // How a device is chosen among the feasible ones; parsed from its name
+  // once, when the policy loads, so no job compares strings.
+  PlacementStrategy placement = PlacementStrategy::kJoule;
 };
 
 struct GovernorTunables {
-  // One of "adaptive" (joule's), "performance" (always the highest allowed
-  // P-state), "powersave" (always the lowest), or the Linux-like baselines
-  // "ondemand", "schedutil", "conservative" (governor/dvfs.h has formulas).
-  std::string policy = "adaptive";
+  // How P-states are picked; parsed from its name once, when the policy
+  // loads, so no governor tick compares strings.
+  GovernorPolicy policy = GovernorPolicy::kAdaptive;
   // How often the governor samples and decides.
   uint32_t period_ms = 100;
   // Length of the sliding window that smooths utilisation.

@@ -1,7 +1,12 @@
 #include "core/policy_loader.h"
 
+#include <array>
 #include <cctype>
+#include <cstddef>
 #include <map>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +24,18 @@ namespace {
 // value written in °C by mistake; above 150 °C no silicon survives.
 constexpr Bounds kTripMcBounds = Bounds::Between(10000, 150000);
 
+// Reads `key`, one of an enum's `names`, into *out with the enum's `parse`:
+// once, when the policy loads, so nothing downstream compares strings.
+// Absent leaves *out; any other name is OneOf's error at the value.
+template <typename E, size_t N>
+void OptionalEnum(YamlMap& m, std::string_view key,
+                  const std::array<std::string_view, N>& names,
+                  std::optional<E> (*parse)(std::string_view), E* out) {
+  std::string name;  // stays empty unless the key holds one of `names`
+  m.OptionalOneOf(key, &name, names);
+  if (std::optional<E> value = parse(name)) *out = *value;
+}
+
 void ReadClassWeights(YamlMap m, ClassWeights* w) {
   m.Optional("latency_weight_per_s", &w->latency_weight_per_s,
              Bounds::AtLeast(0));
@@ -34,8 +51,8 @@ void ReadScheduler(YamlMap m, SchedulerTunables* s) {
   m.Optional("max_queue_per_device", &s->max_queue_per_device,
              Bounds::AtLeast(1));
   m.Optional("max_finished_jobs", &s->max_finished_jobs);
-  m.OptionalOneOf("placement", &s->placement,
-                  {"joule", "round_robin", "fastest", "eft"});
+  OptionalEnum(m, "placement", kPlacementStrategyNames, ParsePlacementStrategy,
+               &s->placement);
   YamlMap classes = m.OptionalMap("classes");
   for (int c = 0; c < kNumPriorityClasses; ++c) {
     ReadClassWeights(
@@ -47,9 +64,8 @@ void ReadScheduler(YamlMap m, SchedulerTunables* s) {
 }
 
 void ReadGovernor(YamlMap m, GovernorTunables* g) {
-  m.OptionalOneOf("policy", &g->policy,
-                  {"adaptive", "performance", "powersave", "ondemand",
-                   "schedutil", "conservative"});
+  OptionalEnum(m, "policy", kGovernorPolicyNames, ParseGovernorPolicy,
+               &g->policy);
   m.Optional("period_ms", &g->period_ms, Bounds::Between(1, 60000));
   m.Optional("window_ms", &g->window_ms, Bounds::Between(1, 3600000));
   m.Optional("k", &g->k, Bounds::Between(0, 10));

@@ -112,11 +112,11 @@ devices:
   Policy want;
   want.scheduler.max_queue_per_device = 8;
   want.scheduler.max_finished_jobs = 0;
-  want.scheduler.placement = "eft";
+  want.scheduler.placement = PlacementStrategy::kEft;
   want.scheduler.class_weights[0] = {20, 0.5};
   want.scheduler.class_weights[1] = {2, 3};
   want.scheduler.class_weights[2] = {0, 4};
-  want.governor.policy = "powersave";
+  want.governor.policy = GovernorPolicy::kPowersave;
   want.governor.period_ms = 50;
   want.governor.window_ms = 2000;
   want.governor.k = 2.5;
@@ -137,14 +137,14 @@ TEST(PolicyLoaderTest, EveryPlacementAndGovernorPolicyIsAccepted) {
     absl::StatusOr<Policy> p =
         ParsePolicy(std::string("scheduler:\n  placement: ") + name, "p");
     ASSERT_TRUE(p.ok()) << p.status();
-    EXPECT_EQ(p->scheduler.placement, name);
+    EXPECT_EQ(PlacementStrategyName(p->scheduler.placement), name);
   }
   for (const char* name : {"adaptive", "performance", "powersave", "ondemand",
                            "schedutil", "conservative"}) {
     absl::StatusOr<Policy> p =
         ParsePolicy(std::string("governor:\n  policy: ") + name, "p");
     ASSERT_TRUE(p.ok()) << p.status();
-    EXPECT_EQ(p->governor.policy, name);
+    EXPECT_EQ(GovernorPolicyName(p->governor.policy), name);
   }
 }
 

@@ -1,16 +1,9 @@
 #include "core/types.h"
 
+#include "core/enum_names.h"
+
 namespace joule {
 namespace {
-
-template <typename E, size_t N>
-std::optional<E> ParseName(std::string_view s,
-                           const std::array<std::string_view, N>& names) {
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == s) return static_cast<E>(i);
-  }
-  return std::nullopt;
-}
 
 constexpr std::array<std::string_view, kNumPrecisions> kPrecisionNames = {
     "fp32", "fp16", "int8", "int4"};
@@ -22,7 +15,7 @@ std::string_view PrecisionName(Precision p) {
   return kPrecisionNames[static_cast<int>(p)];
 }
 std::optional<Precision> ParsePrecision(std::string_view s) {
-  return ParseName<Precision>(s, kPrecisionNames);
+  return ParseEnumName<Precision>(s, kPrecisionNames);
 }
 double PrecisionByteScale(Precision p) {
   static constexpr double kScale[] = {1.0, 0.5, 0.25, 0.125};
@@ -33,7 +26,7 @@ std::string_view DeviceKindName(DeviceKind k) {
   return kKindNames[static_cast<int>(k)];
 }
 std::optional<DeviceKind> ParseDeviceKind(std::string_view s) {
-  return ParseName<DeviceKind>(s, kKindNames);
+  return ParseEnumName<DeviceKind>(s, kKindNames);
 }
 
 std::string_view PriorityClassName(PriorityClass c) {

@@ -181,12 +181,6 @@ std::string_view DvfsReasonName(DvfsReason r) {
   return "unknown";
 }
 
-bool IsKnownDvfsPolicy(std::string_view policy) {
-  return policy == "adaptive" || policy == "performance" ||
-         policy == "powersave" || policy == "ondemand" ||
-         policy == "schedutil" || policy == "conservative";
-}
-
 bool MinIntervalElapsed(Duration since_last_change, const GovernorTunables& t) {
   return since_last_change >= std::chrono::milliseconds(t.min_interval_ms);
 }
@@ -202,15 +196,20 @@ DvfsDecision NextPState(const DvfsInputs& in, const GovernorTunables& t) {
   const int top = std::max(in.num_pstates - 1, 0);
   const int cap = std::clamp(in.cap, 0, top);
   if (in.current > cap) return Make(in.current, cap, DvfsReason::kThermalCap);
-  if (t.policy == "performance") {
-    return Make(in.current, cap, DvfsReason::kPerformance);
+  switch (t.policy) {
+    case GovernorPolicy::kPerformance:
+      return Make(in.current, cap, DvfsReason::kPerformance);
+    case GovernorPolicy::kPowersave:
+      return Make(in.current, 0, DvfsReason::kPowersave);
+    case GovernorPolicy::kOndemand:
+      return Ondemand(in, cap, t);
+    case GovernorPolicy::kSchedutil:
+      return Schedutil(in, cap);
+    case GovernorPolicy::kConservative:
+      return Conservative(in, cap, t);
+    case GovernorPolicy::kAdaptive:
+      break;
   }
-  if (t.policy == "powersave") {
-    return Make(in.current, 0, DvfsReason::kPowersave);
-  }
-  if (t.policy == "ondemand") return Ondemand(in, cap, t);
-  if (t.policy == "schedutil") return Schedutil(in, cap);
-  if (t.policy == "conservative") return Conservative(in, cap, t);
   return Adaptive(in, cap, t);
 }
 

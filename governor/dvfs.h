@@ -3,7 +3,8 @@
 // governor tunables. No I/O, no clock reads: a table of cases tests it
 // (governor/dvfs_test.cc).
 //
-// Policies (GovernorTunables::policy):
+// Policies (GovernorTunables::policy, a GovernorPolicy from core/policy.h;
+// the policy file's names in quotes):
 //   "performance": next = cap                     (straight there, no limits)
 //   "powersave":   next = 0                       (straight there, no limits)
 //   "adaptive":    joule's own, one step at a time:
@@ -49,8 +50,8 @@
 //   Every policy first enforces the thermal cap:
 //       current > cap → next = cap at once ("thermal_cap"), ignoring the rate
 //       limit and the change filter: thermal wins.
-//   Any other policy name is treated as "adaptive" (the policy loader rejects
-//   unknown names; IsKnownDvfsPolicy tells it which are known).
+//   A value outside the enum is treated as "adaptive" (no name parses to one:
+//   the policy loader rejects unknown names).
 //
 // Thread-safe: pure functions.
 #ifndef JOULE_GOVERNOR_DVFS_H_
@@ -114,10 +115,6 @@ struct DvfsDecision {
   // Which way `pstate` moves from current (kNone when holding).
   StepDirection direction = StepDirection::kNone;
 };
-
-// True for "adaptive", "performance", "powersave", "ondemand", "schedutil"
-// and "conservative".
-bool IsKnownDvfsPolicy(std::string_view policy);
 
 // The lowest P-state whose frequency is at least `target_khz`, clamped to
 // [0, cap] (the cap when none is fast enough). CPUFREQ_RELATION_L.

@@ -15,9 +15,18 @@ constexpr StepDirection kNone = StepDirection::kNone;
 constexpr StepDirection kUp = StepDirection::kUp;
 constexpr StepDirection kDown = StepDirection::kDown;
 
+constexpr GovernorPolicy kAdaptive = GovernorPolicy::kAdaptive;
+constexpr GovernorPolicy kPerformance = GovernorPolicy::kPerformance;
+constexpr GovernorPolicy kPowersave = GovernorPolicy::kPowersave;
+constexpr GovernorPolicy kOndemand = GovernorPolicy::kOndemand;
+constexpr GovernorPolicy kSchedutil = GovernorPolicy::kSchedutil;
+constexpr GovernorPolicy kConservative = GovernorPolicy::kConservative;
+// A value no policy name parses to.
+constexpr GovernorPolicy kUnnamedPolicy = static_cast<GovernorPolicy>(99);
+
 struct Case {
   const char* name;
-  const char* policy;
+  GovernorPolicy policy;
   double mean, stddev, latest;
   int current, cap, num_pstates;
   int since_ms;  // kNever: no change yet
@@ -30,62 +39,62 @@ struct Case {
 // Tunables: up 0.8, down 0.3, k 1.5, change_filter 0.15, min_interval 500 ms.
 const Case kCases[] = {
     // name, policy, μ, σ, x, cur, cap, n, since, μ_last, last_dir → want
-    {"sustained_load_steps_up", "adaptive", 0.85, 0.02, 0.86, 1, 3, 4, 1000,
-     0.5, kUp, 2, DvfsReason::kSustainedLoad},
-    {"first_change_needs_no_interval", "adaptive", 0.9, 0.0, 0.9, 0, 3, 4,
+    {"sustained_load_steps_up", kAdaptive, 0.85, 0.02, 0.86, 1, 3, 4, 1000, 0.5,
+     kUp, 2, DvfsReason::kSustainedLoad},
+    {"first_change_needs_no_interval", kAdaptive, 0.9, 0.0, 0.9, 0, 3, 4,
      kNever, 0, kNone, 1, DvfsReason::kSustainedLoad},
-    {"surge_above_noise_and_threshold_steps_up", "adaptive", 0.5, 0.1, 0.95, 1,
+    {"surge_above_noise_and_threshold_steps_up", kAdaptive, 0.5, 0.1, 0.95, 1,
      3, 4, 1000, 0.5, kNone, 2, DvfsReason::kSurge},
-    {"noise_within_mean_plus_k_sigma_holds", "adaptive", 0.6, 0.2, 0.85, 1, 3,
-     4, 1000, 0.5, kNone, 1, DvfsReason::kHold},
-    {"sample_above_noise_but_below_up_threshold_holds", "adaptive", 0.4, 0.05,
+    {"noise_within_mean_plus_k_sigma_holds", kAdaptive, 0.6, 0.2, 0.85, 1, 3, 4,
+     1000, 0.5, kNone, 1, DvfsReason::kHold},
+    {"sample_above_noise_but_below_up_threshold_holds", kAdaptive, 0.4, 0.05,
      0.7, 1, 3, 4, 1000, 0.5, kNone, 1, DvfsReason::kHold},
-    {"lone_surge_in_idle_window_steps_up", "adaptive", 0.02, 0.12, 0.9, 1, 3, 4,
+    {"lone_surge_in_idle_window_steps_up", kAdaptive, 0.02, 0.12, 0.9, 1, 3, 4,
      1000, 0.5, kNone, 2, DvfsReason::kSurge},
-    {"idle_steps_down", "adaptive", 0.1, 0.05, 0.1, 2, 3, 4, 1000, 0.5, kDown,
-     1, DvfsReason::kIdle},
-    {"low_mean_with_high_peaks_holds", "adaptive", 0.2, 0.1, 0.2, 2, 3, 4, 1000,
+    {"idle_steps_down", kAdaptive, 0.1, 0.05, 0.1, 2, 3, 4, 1000, 0.5, kDown, 1,
+     DvfsReason::kIdle},
+    {"low_mean_with_high_peaks_holds", kAdaptive, 0.2, 0.1, 0.2, 2, 3, 4, 1000,
      0.5, kNone, 2, DvfsReason::kHold},
-    {"up_rate_limited_inside_min_interval", "adaptive", 0.9, 0.0, 0.9, 1, 3, 4,
+    {"up_rate_limited_inside_min_interval", kAdaptive, 0.9, 0.0, 0.9, 1, 3, 4,
      499, 0.5, kUp, 1, DvfsReason::kRateLimited},
-    {"up_allowed_at_exactly_min_interval", "adaptive", 0.9, 0.0, 0.9, 1, 3, 4,
+    {"up_allowed_at_exactly_min_interval", kAdaptive, 0.9, 0.0, 0.9, 1, 3, 4,
      500, 0.5, kUp, 2, DvfsReason::kSustainedLoad},
-    {"down_rate_limited_inside_min_interval", "adaptive", 0.1, 0.0, 0.1, 2, 3,
-     4, 100, 0.5, kDown, 2, DvfsReason::kRateLimited},
-    {"change_filter_blocks_reversal_down", "adaptive", 0.1, 0.0, 0.1, 2, 3, 4,
+    {"down_rate_limited_inside_min_interval", kAdaptive, 0.1, 0.0, 0.1, 2, 3, 4,
+     100, 0.5, kDown, 2, DvfsReason::kRateLimited},
+    {"change_filter_blocks_reversal_down", kAdaptive, 0.1, 0.0, 0.1, 2, 3, 4,
      1000, 0.2, kUp, 2, DvfsReason::kChangeFiltered},
-    {"change_filter_passes_reversal_after_big_move", "adaptive", 0.1, 0.0, 0.1,
+    {"change_filter_passes_reversal_after_big_move", kAdaptive, 0.1, 0.0, 0.1,
      2, 3, 4, 1000, 0.85, kUp, 1, DvfsReason::kIdle},
-    {"change_filter_blocks_reversal_up", "adaptive", 0.85, 0.0, 0.85, 1, 3, 4,
+    {"change_filter_blocks_reversal_up", kAdaptive, 0.85, 0.0, 0.85, 1, 3, 4,
      1000, 0.8, kDown, 1, DvfsReason::kChangeFiltered},
-    {"change_filter_ignores_same_direction_step", "adaptive", 0.85, 0.0, 0.85,
-     1, 3, 4, 1000, 0.85, kUp, 2, DvfsReason::kSustainedLoad},
-    {"change_filter_ignores_thermal_forced_last_step", "adaptive", 0.85, 0.0,
+    {"change_filter_ignores_same_direction_step", kAdaptive, 0.85, 0.0, 0.85, 1,
+     3, 4, 1000, 0.85, kUp, 2, DvfsReason::kSustainedLoad},
+    {"change_filter_ignores_thermal_forced_last_step", kAdaptive, 0.85, 0.0,
      0.85, 1, 3, 4, 1000, 0.85, kNone, 2, DvfsReason::kSustainedLoad},
-    {"above_cap_goes_to_cap_at_once", "adaptive", 0.95, 0.0, 0.95, 3, 1, 4, 0,
+    {"above_cap_goes_to_cap_at_once", kAdaptive, 0.95, 0.0, 0.95, 3, 1, 4, 0,
      0.95, kUp, 1, DvfsReason::kThermalCap},
-    {"cap_ignores_rate_limit_and_filter", "adaptive", 0.1, 0.0, 0.1, 3, 2, 4,
-     10, 0.1, kUp, 2, DvfsReason::kThermalCap},
-    {"at_cap_wanting_up_holds", "adaptive", 0.95, 0.0, 0.95, 2, 2, 4, 1000, 0.5,
+    {"cap_ignores_rate_limit_and_filter", kAdaptive, 0.1, 0.0, 0.1, 3, 2, 4, 10,
+     0.1, kUp, 2, DvfsReason::kThermalCap},
+    {"at_cap_wanting_up_holds", kAdaptive, 0.95, 0.0, 0.95, 2, 2, 4, 1000, 0.5,
      kUp, 2, DvfsReason::kAtCap},
-    {"at_top_wanting_up_holds", "adaptive", 0.95, 0.0, 0.95, 3, 3, 4, 1000, 0.5,
+    {"at_top_wanting_up_holds", kAdaptive, 0.95, 0.0, 0.95, 3, 3, 4, 1000, 0.5,
      kUp, 3, DvfsReason::kAtCap},
-    {"at_bottom_wanting_down_holds", "adaptive", 0.0, 0.0, 0.0, 0, 3, 4, 1000,
+    {"at_bottom_wanting_down_holds", kAdaptive, 0.0, 0.0, 0.0, 0, 3, 4, 1000,
      0.5, kDown, 0, DvfsReason::kAtBottom},
-    {"cap_above_table_is_clamped", "adaptive", 0.95, 0.0, 0.95, 3, 9, 4, 1000,
+    {"cap_above_table_is_clamped", kAdaptive, 0.95, 0.0, 0.95, 3, 9, 4, 1000,
      0.5, kUp, 3, DvfsReason::kAtCap},
-    {"single_pstate_device_never_moves", "adaptive", 0.95, 0.0, 0.95, 0, 0, 1,
+    {"single_pstate_device_never_moves", kAdaptive, 0.95, 0.0, 0.95, 0, 0, 1,
      kNever, 0, kNone, 0, DvfsReason::kAtCap},
-    {"performance_goes_to_cap", "performance", 0.0, 0.0, 0.0, 0, 2, 4, 0, 0,
+    {"performance_goes_to_cap", kPerformance, 0.0, 0.0, 0.0, 0, 2, 4, 0, 0,
      kNone, 2, DvfsReason::kPerformance},
-    {"performance_at_cap_stays", "performance", 0.0, 0.0, 0.0, 2, 2, 4, 0, 0,
+    {"performance_at_cap_stays", kPerformance, 0.0, 0.0, 0.0, 2, 2, 4, 0, 0,
      kNone, 2, DvfsReason::kPerformance},
-    {"performance_above_cap_is_thermal", "performance", 1.0, 0.0, 1.0, 3, 1, 4,
+    {"performance_above_cap_is_thermal", kPerformance, 1.0, 0.0, 1.0, 3, 1, 4,
      0, 0, kNone, 1, DvfsReason::kThermalCap},
-    {"powersave_goes_to_zero", "powersave", 1.0, 0.0, 1.0, 3, 3, 4, 0, 0, kNone,
+    {"powersave_goes_to_zero", kPowersave, 1.0, 0.0, 1.0, 3, 3, 4, 0, 0, kNone,
      0, DvfsReason::kPowersave},
-    {"unknown_policy_is_adaptive", "bogus", 0.9, 0.0, 0.9, 1, 3, 4, kNever, 0,
-     kNone, 2, DvfsReason::kSustainedLoad},
+    {"unknown_policy_is_adaptive", kUnnamedPolicy, 0.9, 0.0, 0.9, 1, 3, 4,
+     kNever, 0, kNone, 2, DvfsReason::kSustainedLoad},
 };
 
 class NextPStateTest : public ::testing::TestWithParam<Case> {};
@@ -157,14 +166,7 @@ TEST(DvfsPredicatesTest, ChangeFilterOnlyGuardsReversals) {
   EXPECT_TRUE(PassesChangeFilter(kDown, in, t));
 }
 
-TEST(DvfsNamesTest, KnownPoliciesAndNames) {
-  EXPECT_TRUE(IsKnownDvfsPolicy("adaptive"));
-  EXPECT_TRUE(IsKnownDvfsPolicy("performance"));
-  EXPECT_TRUE(IsKnownDvfsPolicy("powersave"));
-  EXPECT_TRUE(IsKnownDvfsPolicy("ondemand"));
-  EXPECT_TRUE(IsKnownDvfsPolicy("schedutil"));
-  EXPECT_TRUE(IsKnownDvfsPolicy("conservative"));
-  EXPECT_FALSE(IsKnownDvfsPolicy("turbo"));
+TEST(DvfsNamesTest, ReasonAndDirectionNames) {
   EXPECT_EQ(DvfsReasonName(DvfsReason::kOndemandProportional),
             "ondemand_proportional");
   EXPECT_EQ(DvfsReasonName(DvfsReason::kConservativeDown), "conservative_down");
@@ -181,7 +183,7 @@ const std::vector<uint64_t> kFreqsKhz = {200000, 400000, 600000, 800000,
 
 struct FreqCase {
   const char* name;
-  const char* policy;
+  GovernorPolicy policy;
   double latest;  // x
   int current, cap;
   bool with_table;  // false: no freq_khz, evenly spaced (same ratios here)
@@ -193,48 +195,48 @@ struct FreqCase {
 // set to block everything, to show these policies ignore them.
 const FreqCase kFreqCases[] = {
     // ondemand: x > up → cap; else PStateAtLeast(200 + x·800 MHz).
-    {"ondemand_load_above_up_jumps_to_top", "ondemand", 0.9, 1, 4, true, 4,
+    {"ondemand_load_above_up_jumps_to_top", kOndemand, 0.9, 1, 4, true, 4,
      DvfsReason::kOndemandMax},
-    {"ondemand_jump_stops_at_the_cap", "ondemand", 0.9, 1, 2, true, 2,
+    {"ondemand_jump_stops_at_the_cap", kOndemand, 0.9, 1, 2, true, 2,
      DvfsReason::kOndemandMax},
-    {"ondemand_half_load_falls_to_600", "ondemand", 0.5, 4, 4, true, 2,
+    {"ondemand_half_load_falls_to_600", kOndemand, 0.5, 4, 4, true, 2,
      DvfsReason::kOndemandProportional},  // 200 + 400 = 600 MHz
-    {"ondemand_30pct_goes_to_the_closest_400", "ondemand", 0.3, 4, 4, true, 1,
+    {"ondemand_30pct_goes_to_the_closest_400", kOndemand, 0.3, 4, 4, true, 1,
      DvfsReason::kOndemandProportional},  // 440 MHz → 400
-    {"ondemand_tie_takes_the_higher", "ondemand", 0.375, 4, 4, true, 2,
+    {"ondemand_tie_takes_the_higher", kOndemand, 0.375, 4, 4, true, 2,
      DvfsReason::kOndemandProportional},  // 500 MHz: 400 and 600 tie → 600
-    {"ondemand_idle_falls_to_bottom", "ondemand", 0.0, 4, 4, true, 0,
+    {"ondemand_idle_falls_to_bottom", kOndemand, 0.0, 4, 4, true, 0,
      DvfsReason::kOndemandProportional},
-    {"ondemand_at_up_threshold_is_proportional", "ondemand", 0.8, 4, 4, true, 3,
+    {"ondemand_at_up_threshold_is_proportional", kOndemand, 0.8, 4, 4, true, 3,
      DvfsReason::kOndemandProportional},  // 840 MHz → 800
-    {"ondemand_proportional_obeys_cap", "ondemand", 0.7, 0, 2, true, 2,
+    {"ondemand_proportional_obeys_cap", kOndemand, 0.7, 0, 2, true, 2,
      DvfsReason::kOndemandProportional},  // 760 MHz → 800, capped at P2
-    {"ondemand_above_cap_is_thermal", "ondemand", 0.9, 4, 1, true, 1,
+    {"ondemand_above_cap_is_thermal", kOndemand, 0.9, 4, 1, true, 1,
      DvfsReason::kThermalCap},
     // schedutil: util = x·f_cur/f_max; PStateAtLeast(1.25·1000 MHz·util).
-    {"schedutil_busy_at_400_goes_to_600", "schedutil", 1.0, 1, 4, true, 2,
+    {"schedutil_busy_at_400_goes_to_600", kSchedutil, 1.0, 1, 4, true, 2,
      DvfsReason::kSchedutil},  // util 0.4 → 500 MHz
-    {"schedutil_half_busy_at_top_goes_to_800", "schedutil", 0.5, 4, 4, true, 3,
+    {"schedutil_half_busy_at_top_goes_to_800", kSchedutil, 0.5, 4, 4, true, 3,
      DvfsReason::kSchedutil},  // 625 MHz
-    {"schedutil_80pct_at_top_holds", "schedutil", 0.8, 4, 4, true, 4,
+    {"schedutil_80pct_at_top_holds", kSchedutil, 0.8, 4, 4, true, 4,
      DvfsReason::kSchedutil},  // 1000 MHz
-    {"schedutil_light_load_falls_to_bottom", "schedutil", 0.1, 4, 4, true, 0,
+    {"schedutil_light_load_falls_to_bottom", kSchedutil, 0.1, 4, 4, true, 0,
      DvfsReason::kSchedutil},  // 125 MHz
-    {"schedutil_obeys_cap", "schedutil", 1.0, 2, 2, true, 2,
+    {"schedutil_obeys_cap", kSchedutil, 1.0, 2, 2, true, 2,
      DvfsReason::kSchedutil},  // 750 MHz → P3, capped at P2
-    {"schedutil_without_table_assumes_even_steps", "schedutil", 1.0, 1, 4,
-     false, 2, DvfsReason::kSchedutil},
+    {"schedutil_without_table_assumes_even_steps", kSchedutil, 1.0, 1, 4, false,
+     2, DvfsReason::kSchedutil},
     // conservative: one step up above up, one down below down.
-    {"conservative_steps_up", "conservative", 0.9, 1, 4, true, 2,
+    {"conservative_steps_up", kConservative, 0.9, 1, 4, true, 2,
      DvfsReason::kConservativeUp},
-    {"conservative_at_cap_holds", "conservative", 0.9, 2, 2, true, 2,
+    {"conservative_at_cap_holds", kConservative, 0.9, 2, 2, true, 2,
      DvfsReason::kAtCap},
-    {"conservative_steps_down", "conservative", 0.2, 3, 4, true, 2,
+    {"conservative_steps_down", kConservative, 0.2, 3, 4, true, 2,
      DvfsReason::kConservativeDown},
-    {"conservative_at_bottom_holds", "conservative", 0.2, 0, 4, true, 0,
+    {"conservative_at_bottom_holds", kConservative, 0.2, 0, 4, true, 0,
      DvfsReason::kAtBottom},
-    {"conservative_between_thresholds_holds", "conservative", 0.5, 3, 4, true,
-     3, DvfsReason::kHold},
+    {"conservative_between_thresholds_holds", kConservative, 0.5, 3, 4, true, 3,
+     DvfsReason::kHold},
 };
 
 class BaselinePolicyTest : public ::testing::TestWithParam<FreqCase> {};

@@ -92,8 +92,8 @@ bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t) {
       "temp_mc={} pstate={} cap={} critical={} policy={} -> pstate={} "
       "reason={}",
       s.device->name(), in.latest, in.mean, in.stddev, r->temp_mc, in.current,
-      in.cap, s.thermal.critical, t.governor.policy, d.pstate,
-      DvfsReasonName(d.reason));
+      in.cap, s.thermal.critical, GovernorPolicyName(t.governor.policy),
+      d.pstate, DvfsReasonName(d.reason));
   Apply(s, d, in.mean, now);
 
   const DeviceState after = s.device->state();

@@ -334,11 +334,11 @@ TEST_F(GovernorTest, SetTunablesSwitchesPolicyOnTheNextTick) {
   RunTicks(1);
   EXPECT_EQ(device_->state().pstate, 3);
   GovernorTunables g = gov_tunables_;
-  g.policy = "powersave";
+  g.policy = GovernorPolicy::kPowersave;
   governor_->SetTunables(g, thermal_tunables_);
   RunTicks(1);
   EXPECT_EQ(device_->state().pstate, 0);
-  g.policy = "performance";
+  g.policy = GovernorPolicy::kPerformance;
   governor_->SetTunables(g, thermal_tunables_);
   RunTicks(1);
   EXPECT_EQ(device_->state().pstate, 3);

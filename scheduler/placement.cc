@@ -200,32 +200,6 @@ std::string Explain(const PlacementRequest& req, const ClassWeights& w,
 
 }  // namespace
 
-bool IsKnownPlacement(std::string_view name) {
-  return name == "joule" || name == "round_robin" || name == "fastest" ||
-         name == "eft";
-}
-
-PlacementStrategy ParsePlacementStrategy(std::string_view name) {
-  if (name == "round_robin") return PlacementStrategy::kRoundRobin;
-  if (name == "fastest") return PlacementStrategy::kFastest;
-  if (name == "eft") return PlacementStrategy::kEft;
-  return PlacementStrategy::kJoule;
-}
-
-std::string_view PlacementStrategyName(PlacementStrategy s) {
-  switch (s) {
-    case PlacementStrategy::kRoundRobin:
-      return "round_robin";
-    case PlacementStrategy::kFastest:
-      return "fastest";
-    case PlacementStrategy::kEft:
-      return "eft";
-    case PlacementStrategy::kJoule:
-      break;
-  }
-  return "joule";
-}
-
 ClassWeights EffectiveWeights(const SchedulerTunables& t, PriorityClass c,
                               Preference p) {
   switch (p) {
@@ -245,7 +219,7 @@ Placement Place(const PlacementRequest& req,
                 uint64_t round_robin_cursor) {
   const ClassWeights w =
       EffectiveWeights(tunables, req.priority_class, req.preference);
-  const PlacementStrategy strategy = ParsePlacementStrategy(tunables.placement);
+  const PlacementStrategy strategy = tunables.placement;
   Placement pl;
   pl.candidates.reserve(candidates.size());
   for (const PlacementCandidate& c : candidates) {

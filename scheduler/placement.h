@@ -3,8 +3,9 @@
 // w_energy · E with weights from the job's class and preference; a device
 // that would miss the deadline is infeasible. One pure function.
 //
-// Strategies (SchedulerTunables::placement). Every strategy sees the same
-// feasibility rules (Infeasible below: admission belongs to the scheduler,
+// Strategies (SchedulerTunables::placement, a PlacementStrategy from
+// core/policy.h; the policy file's names in quotes). Every strategy sees the
+// same feasibility rules (Infeasible below: admission belongs to the scheduler,
 // not to the strategy); they differ only in how they rank feasible devices,
 // by a key stored in CandidateResult::score, lower wins:
 //   "joule"        score = w_latency · finish_s + w_energy · E_j
@@ -17,7 +18,8 @@
 //                  rotation, so the first feasible device at or after the
 //                  cursor wins, cyclically)
 // Equal scores fall back to the lower finish_s, then the earlier candidate.
-// An unknown strategy name ranks as "joule" (the policy loader rejects it).
+// A value outside the enum ranks as "joule" (no name parses to one: the
+// policy loader rejects unknown names).
 //
 // Thread-safe (pure).
 #ifndef JOULE_SCHEDULER_PLACEMENT_H_
@@ -26,7 +28,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/policy.h"
@@ -92,14 +93,6 @@ struct Placement {
   // Why the winner won (or why nothing could), one line.
   std::string explanation;
 };
-
-enum class PlacementStrategy { kJoule, kRoundRobin, kFastest, kEft };
-
-// True for "joule", "round_robin", "fastest" and "eft".
-bool IsKnownPlacement(std::string_view name);
-// The strategy a name selects; unknown names select kJoule.
-PlacementStrategy ParsePlacementStrategy(std::string_view name);
-std::string_view PlacementStrategyName(PlacementStrategy s);
 
 // Effective weights for a class and preference: BALANCED uses the class's
 // weights, LATENCY scores by finish time alone and ENERGY by joules alone

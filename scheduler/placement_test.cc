@@ -286,24 +286,15 @@ TEST_F(PlacementTest, EqualScoresKeepInputOrder) {
 
 // --- Baseline strategies -------------------------------------------------
 
-SchedulerTunables WithPlacement(const char* name) {
+SchedulerTunables WithPlacement(PlacementStrategy strategy) {
   SchedulerTunables t;
-  t.placement = name;
+  t.placement = strategy;
   return t;
-}
-
-TEST_F(PlacementTest, StrategyNames) {
-  for (const char* n : {"joule", "round_robin", "fastest", "eft"}) {
-    EXPECT_TRUE(IsKnownPlacement(n)) << n;
-    EXPECT_EQ(PlacementStrategyName(ParsePlacementStrategy(n)), n);
-  }
-  EXPECT_FALSE(IsKnownPlacement("random"));
-  EXPECT_EQ(ParsePlacementStrategy("random"), PlacementStrategy::kJoule);
 }
 
 TEST_F(PlacementTest, RoundRobinAlternatesFromTheCursor) {
   // The NPU is far better for this job; round robin does not care.
-  const SchedulerTunables rr = WithPlacement("round_robin");
+  const SchedulerTunables rr = WithPlacement(PlacementStrategy::kRoundRobin);
   std::vector<int> chosen;
   for (uint64_t cursor = 0; cursor < 4; ++cursor) {
     chosen.push_back(
@@ -321,8 +312,8 @@ TEST_F(PlacementTest, RoundRobinAlternatesFromTheCursor) {
 TEST_F(PlacementTest, RoundRobinSkipsInfeasibleDevicesAndWraps) {
   std::vector<PlacementCandidate> c = Candidates();
   c[1].queue_full = true;
-  Placement p =
-      Place(Request(ComputeBound()), c, WithPlacement("round_robin"), 1);
+  Placement p = Place(Request(ComputeBound()), c,
+                      WithPlacement(PlacementStrategy::kRoundRobin), 1);
   EXPECT_EQ(p.chosen, 0);
   EXPECT_EQ(p.explanation,
             "cpu0 wins by round_robin at int8, P1: first feasible device in "
@@ -334,7 +325,8 @@ TEST_F(PlacementTest, FastestPicksLeastRunTimeIgnoringBacklogAndEnergy) {
   // 20 ms of backlog on cpu0 it still wins on run time alone.
   std::vector<PlacementCandidate> c = Candidates();
   c[0].backlog_s = 0.02;
-  Placement p = Place(Request(MemoryBound()), c, WithPlacement("fastest"));
+  Placement p = Place(Request(MemoryBound()), c,
+                      WithPlacement(PlacementStrategy::kFastest));
   EXPECT_EQ(p.chosen, 0);
   ExpectClose(p.candidates[0].score, 1e-3);
   ExpectClose(p.candidates[1].score, 7e-3);
@@ -349,29 +341,36 @@ TEST_F(PlacementTest, EftAccountsForBacklogButNotEnergy) {
   // it finish at 63 ms, after cpu0; fastest still picks npu0.
   std::vector<PlacementCandidate> c = Candidates();
   c[1].backlog_s = 0.06;
-  Placement p = Place(Request(ComputeBound()), c, WithPlacement("eft"));
+  Placement p =
+      Place(Request(ComputeBound()), c, WithPlacement(PlacementStrategy::kEft));
   EXPECT_EQ(p.chosen, 0);
   ExpectClose(p.candidates[0].score, 0.05);
   ExpectClose(p.candidates[1].score, 0.063);
   EXPECT_EQ(p.explanation,
             "cpu0 wins by eft at int8, P1: finish 50.00 ms = backlog 0.00 us "
             "+ run 50.00 ms");
-  EXPECT_EQ(Place(Request(ComputeBound()), c, WithPlacement("fastest")).chosen,
+  EXPECT_EQ(Place(Request(ComputeBound()), c,
+                  WithPlacement(PlacementStrategy::kFastest))
+                .chosen,
             1);
   // Energy does not count: memory-bound without backlog, eft picks the
   // 1 ms / 10 mJ cpu0 even for an ENERGY job that joule sends to npu0.
   PlacementRequest req = Request(MemoryBound());
   req.preference = Preference::kEnergy;
-  EXPECT_EQ(Place(req, Candidates(), WithPlacement("eft")).chosen, 0);
+  EXPECT_EQ(
+      Place(req, Candidates(), WithPlacement(PlacementStrategy::kEft)).chosen,
+      0);
   EXPECT_EQ(Place(req, Candidates(), tunables_).chosen, 1);
 }
 
 TEST_F(PlacementTest, BaselinesObeyTheSameFeasibilityRules) {
   PlacementRequest req = Request(ComputeBound());
   req.deadline_s = 10e-3;  // cpu0 (50 ms) misses it
-  for (const char* name : {"round_robin", "fastest", "eft"}) {
-    Placement p = Place(req, Candidates(), WithPlacement(name), 0);
-    EXPECT_EQ(p.chosen, 1) << name;
+  for (PlacementStrategy s :
+       {PlacementStrategy::kRoundRobin, PlacementStrategy::kFastest,
+        PlacementStrategy::kEft}) {
+    Placement p = Place(req, Candidates(), WithPlacement(s), 0);
+    EXPECT_EQ(p.chosen, 1) << PlacementStrategyName(s);
     EXPECT_EQ(p.candidates[0].infeasible, Infeasible::kMissesDeadline);
   }
 }

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "scheduler/scheduler.h"
 #include "sim/engine.h"
+#include "sim/runner.h"
 #include "sim/simulator.h"
 #include "telemetry/metrics.h"
 
@@ -50,7 +51,7 @@ JobCost Job() {
 
 // Submits `n` jobs at t = 0 under `placement`; returns where each went,
 // after checking every one completed.
-std::vector<std::string> PlaceAtOnce(const std::string& placement, int n,
+std::vector<std::string> PlaceAtOnce(PlacementStrategy placement, int n,
                                      std::vector<DeviceSpec> specs) {
   EventEngine engine;
   Registry registry;
@@ -83,14 +84,15 @@ std::vector<std::string> PlaceAtOnce(const std::string& placement, int n,
 using Names = std::vector<std::string>;
 
 TEST(BaselinePlacementTest, RoundRobinAlternates) {
-  EXPECT_EQ(PlaceAtOnce("round_robin", 5, {Cpu(), Npu()}),
+  EXPECT_EQ(PlaceAtOnce(PlacementStrategy::kRoundRobin, 5, {Cpu(), Npu()}),
             (Names{"cpu0", "npu0", "cpu0", "npu0", "cpu0"}));
-  EXPECT_EQ(PlaceAtOnce("round_robin", 4, {Cpu("a"), Cpu("b"), Cpu("c")}),
+  EXPECT_EQ(PlaceAtOnce(PlacementStrategy::kRoundRobin, 4,
+                        {Cpu("a"), Cpu("b"), Cpu("c")}),
             (Names{"a", "b", "c", "a"}));
 }
 
 TEST(BaselinePlacementTest, FastestPicksMinRunTimeWhateverTheBacklog) {
-  EXPECT_EQ(PlaceAtOnce("fastest", 5, {Cpu(), Npu()}),
+  EXPECT_EQ(PlaceAtOnce(PlacementStrategy::kFastest, 5, {Cpu(), Npu()}),
             (Names{"npu0", "npu0", "npu0", "npu0", "npu0"}));
 }
 
@@ -98,7 +100,7 @@ TEST(BaselinePlacementTest, EftAccountsForBacklog) {
   // Finish times: npu0 3, 6, 9, 12 ms as it queues; cpu0 5, 10 ms.
   //   job 1: npu 3 < cpu 5; job 2: cpu 5 < npu 6; job 3: npu 6 < cpu 10;
   //   job 4: npu 9 < 10; job 5: cpu 10 < npu 12.
-  EXPECT_EQ(PlaceAtOnce("eft", 5, {Cpu(), Npu()}),
+  EXPECT_EQ(PlaceAtOnce(PlacementStrategy::kEft, 5, {Cpu(), Npu()}),
             (Names{"npu0", "cpu0", "npu0", "npu0", "cpu0"}));
 }
 
@@ -106,15 +108,15 @@ TEST(BaselinePlacementTest, JouleWeighsEnergyToo) {
   // Score = 1/s · finish + 1/J · E: npu0 3.3, 6.3, 9.3, 12.3 (·1e-3) as it
   // queues; cpu0 5 ms + 7.5 mJ = 12.5e-3. So three on npu0, then npu0
   // still (12.3 < 12.5), then cpu0 (15.3 > 12.5).
-  EXPECT_EQ(PlaceAtOnce("joule", 5, {Cpu(), Npu()}),
+  EXPECT_EQ(PlaceAtOnce(PlacementStrategy::kJoule, 5, {Cpu(), Npu()}),
             (Names{"npu0", "npu0", "npu0", "npu0", "cpu0"}));
 }
 
 // A whole simulation on one cpu0: `n` jobs, one every 100 ms.
-RunResult Simulate(const std::string& placement, const std::string& governor,
+RunResult Simulate(PlacementStrategy placement, GovernorPolicy governor,
                    std::vector<DeviceSpec> devices, int n) {
   SimRunConfig c;
-  c.label = placement + "+" + governor;
+  c.label = Combo{placement, governor}.Label();
   c.devices = std::move(devices);
   c.policy.scheduler.placement = placement;
   c.policy.governor.policy = governor;
@@ -134,7 +136,8 @@ RunResult Simulate(const std::string& placement, const std::string& governor,
 TEST(BaselineSimulationTest, SensorEnergyIsStaticPlusDynamicBusyTime) {
   // performance keeps cpu0 at 1 GHz: 100 jobs · 5 ms busy at 1 W, and
   // 0.5 W static for the 10 s the run lasts (it ends at the 10 s tick).
-  const RunResult r = Simulate("joule", "performance", {Cpu()}, 100);
+  const RunResult r = Simulate(PlacementStrategy::kJoule,
+                               GovernorPolicy::kPerformance, {Cpu()}, 100);
   ASSERT_EQ(r.jobs.size(), 100u);
   EXPECT_EQ(r.end, std::chrono::seconds(10));
   EXPECT_TRUE(r.drained);
@@ -153,13 +156,16 @@ TEST(BaselineSimulationTest, GovernorsMoveThePStateAsNamed) {
   // to 500 MHz; ondemand (500 + 0.05 · 500 MHz) too; conservative steps
   // down (load below 0.3); performance stays; adaptive steps down once the
   // window's mean + k·σ is under 0.3.
-  for (const char* g :
-       {"powersave", "schedutil", "ondemand", "conservative", "adaptive"}) {
-    const RunResult r = Simulate("joule", g, {Cpu()}, 100);
-    EXPECT_EQ(r.devices[0].samples.back().pstate, 0) << g;
-    EXPECT_EQ(r.devices[0].transitions, 1u) << g;
+  for (GovernorPolicy g :
+       {GovernorPolicy::kPowersave, GovernorPolicy::kSchedutil,
+        GovernorPolicy::kOndemand, GovernorPolicy::kConservative,
+        GovernorPolicy::kAdaptive}) {
+    const RunResult r = Simulate(PlacementStrategy::kJoule, g, {Cpu()}, 100);
+    EXPECT_EQ(r.devices[0].samples.back().pstate, 0) << GovernorPolicyName(g);
+    EXPECT_EQ(r.devices[0].transitions, 1u) << GovernorPolicyName(g);
   }
-  EXPECT_EQ(Simulate("joule", "performance", {Cpu()}, 100)
+  EXPECT_EQ(Simulate(PlacementStrategy::kJoule, GovernorPolicy::kPerformance,
+                     {Cpu()}, 100)
                 .devices[0]
                 .samples.back()
                 .pstate,
@@ -168,7 +174,8 @@ TEST(BaselineSimulationTest, GovernorsMoveThePStateAsNamed) {
 
 TEST(BaselineSimulationTest, RoundRobinSharesJobsEvenly) {
   const RunResult r =
-      Simulate("round_robin", "performance", {Cpu("a"), Cpu("b")}, 100);
+      Simulate(PlacementStrategy::kRoundRobin, GovernorPolicy::kPerformance,
+               {Cpu("a"), Cpu("b")}, 100);
   int on_a = 0;
   for (const JobRecord& j : r.jobs) on_a += j.device == 0;
   EXPECT_EQ(on_a, 50);

@@ -1,16 +1,20 @@
 #include "sim/runner.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "devices/profile_loader.h"
-#include "governor/dvfs.h"
-#include "scheduler/placement.h"
 #include "sim/lower_bound.h"
 #include "sim/plots.h"
 #include "sim/report.h"
@@ -41,19 +45,47 @@ absl::StatusOr<std::vector<DeviceSpec>> Devices(const Scenario& sc,
   return specs;
 }
 
-absl::Status CheckCombo(const Combo& c) {
-  if (!IsKnownPlacement(c.placement)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown placement '", c.placement,
-                     "' (one of joule, round_robin, fastest, eft)"));
-  }
-  if (!IsKnownDvfsPolicy(c.governor)) {
+// "a, b, c": an enum's names, for messages.
+template <size_t N>
+std::string JoinNames(const std::array<std::string_view, N>& names) {
+  return absl::StrJoin(names, ", ", [](std::string* out, std::string_view n) {
+    out->append(n.data(), n.size());
+  });
+}
+
+// *out = parse(name) for a --placement / --governor name (`what`); empty
+// keeps *out, an unknown name is an InvalidArgument error listing `names`.
+template <typename E, size_t N>
+absl::Status ParseOption(const std::string& name, const char* what,
+                         const std::array<std::string_view, N>& names,
+                         std::optional<E> (*parse)(std::string_view), E* out) {
+  if (name.empty()) return absl::OkStatus();
+  const std::optional<E> value = parse(name);
+  if (!value) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unknown governor '", c.governor,
-        "' (one of adaptive, performance, powersave, ondemand, schedutil, "
-        "conservative)"));
+        "unknown ", what, " '", name, "' (one of ", JoinNames(names), ")"));
   }
+  *out = *value;
   return absl::OkStatus();
+}
+
+// The options' placement and governor over the policy's.
+absl::StatusOr<Combo> OptionsCombo(const SimOptions& options,
+                                   const Policy& policy) {
+  Combo c{policy.scheduler.placement, policy.governor.policy};
+  if (absl::Status s =
+          ParseOption(options.placement, "placement", kPlacementStrategyNames,
+                      ParsePlacementStrategy, &c.placement);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          ParseOption(options.governor, "governor", kGovernorPolicyNames,
+                      ParseGovernorPolicy, &c.governor);
+      !s.ok()) {
+    return s;
+  }
+  return c;
 }
 
 // Runs `configs` on up to `threads` threads; outputs in config order.
@@ -80,12 +112,19 @@ std::vector<RunOutput> RunAll(const std::vector<SimRunConfig>& configs,
 
 }  // namespace
 
+std::string Combo::Label() const {
+  return absl::StrCat(std::string(PlacementStrategyName(placement)), "+",
+                      std::string(GovernorPolicyName(governor)));
+}
+
 std::vector<Combo> CompareCombos() {
-  return {{"joule", "adaptive"},      {"round_robin", "performance"},
-          {"fastest", "performance"}, {"eft", "performance"},
-          {"joule", "performance"},   {"eft", "schedutil"},
-          {"joule", "ondemand"},      {"joule", "schedutil"},
-          {"joule", "conservative"},  {"joule", "powersave"}};
+  using P = PlacementStrategy;
+  using G = GovernorPolicy;
+  return {{P::kJoule, G::kAdaptive},      {P::kRoundRobin, G::kPerformance},
+          {P::kFastest, G::kPerformance}, {P::kEft, G::kPerformance},
+          {P::kJoule, G::kPerformance},   {P::kEft, G::kSchedutil},
+          {P::kJoule, G::kOndemand},      {P::kJoule, G::kSchedutil},
+          {P::kJoule, G::kConservative},  {P::kJoule, G::kPowersave}};
 }
 
 absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
@@ -116,14 +155,12 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
 
   std::vector<Combo> combos = CompareCombos();
   if (!options.compare) {
-    combos = {
-        {options.placement.empty() ? policy.scheduler.placement
-                                   : options.placement,
-         options.governor.empty() ? policy.governor.policy : options.governor}};
+    absl::StatusOr<Combo> c = OptionsCombo(options, policy);
+    if (!c.ok()) return c.status();
+    combos = {*c};
   }
   std::vector<SimRunConfig> configs;
   for (const Combo& c : combos) {
-    if (absl::Status s = CheckCombo(c); !s.ok()) return s;
     SimRunConfig cfg;
     cfg.label = c.Label();
     cfg.devices = *devices;

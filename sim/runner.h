@@ -28,9 +28,9 @@
 namespace joule {
 
 struct Combo {
-  std::string placement;
-  std::string governor;
-  std::string Label() const { return placement + "+" + governor; }
+  PlacementStrategy placement = PlacementStrategy::kJoule;
+  GovernorPolicy governor = GovernorPolicy::kAdaptive;
+  std::string Label() const;  // "joule+adaptive"
 };
 
 // The --compare set: joule's default (joule+adaptive) first, then baselines
@@ -42,8 +42,10 @@ std::vector<Combo> CompareCombos();
 
 struct SimOptions {
   std::optional<uint64_t> seed;  // unset: the scenario's
-  std::string placement;         // empty: the policy's
-  std::string governor;          // empty: the policy's
+  // Names as the policy file spells them (--placement, --governor), parsed
+  // once by RunScenario, which refuses unknown ones; ignored with compare.
+  std::string placement;  // empty: the policy's
+  std::string governor;   // empty: the policy's
   bool compare = false;
   std::string trace_path;  // replay this CSV instead of generating
   int threads = 0;         // 0: the hardware's

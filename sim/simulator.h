@@ -83,8 +83,8 @@ struct DeviceRun {
 
 struct RunResult {
   std::string label;
-  std::string placement;
-  std::string governor;
+  PlacementStrategy placement = PlacementStrategy::kJoule;
+  GovernorPolicy governor = GovernorPolicy::kAdaptive;
   Duration duration{0};         // arrivals window
   Duration end{0};              // when the run stopped (>= duration)
   bool drained = true;          // false: jobs were cancelled at the drain limit

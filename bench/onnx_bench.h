@@ -1,0 +1,125 @@
+// onnx_throughput_bench's parts (bench/onnx_throughput_bench.cc has what it
+// measures and how): the models both paths run, the direct path
+// (onnx_bench_models.cc: OpenCV DNN called in-process) and the jouled path
+// (onnx_bench_closed_loop.cc: a closed loop of Submit calls over loopback).
+//
+// Not thread-safe: one driver thread uses them, except that ClosedLoop's
+// gRPC callbacks run on gRPC's threads and hand results over under its mutex.
+#ifndef JOULE_BENCH_ONNX_BENCH_H_
+#define JOULE_BENCH_ONNX_BENCH_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "grpcpp/grpcpp.h"
+#include "joule/v1/scheduler.grpc.pb.h"
+#include "opencv2/dnn.hpp"
+
+namespace joule {
+namespace onnx_bench {
+
+using Steady = std::chrono::steady_clock;
+
+// "1,4" -> {"1", "4"}; empty parts are dropped.
+std::vector<std::string> SplitCsv(const std::string& s);
+
+// ---- Models and the direct path (onnx_bench_models.cc) ---------------------
+
+struct Model {
+  std::string name;
+  std::string bytes;            // the ONNX file
+  v1::Tensor input;             // FLOAT32, from NAME.input.bin
+  std::vector<float> expected;  // numpy's output (cpu_onnx models only)
+  v1::ModelInfo info;           // as RegisterModel answered
+  v1::SubmitRequest request;
+  cv::dnn::Net net;  // the direct path's own net
+  std::vector<cv::String> out_names;
+};
+
+// Generates the models into `dir`: runs `make_cpu_models_py`
+// (tests/cpu_onnx/make_cpu_models.py) and the generator of convnet and gemm
+// with /usr/bin/python3, echoing each command; false if either fails.
+bool GenerateModels(const std::string& dir,
+                    const std::string& make_cpu_models_py);
+
+// Reads m->name's generated files in `dir` into bytes, input and expected;
+// false if the model or its input is missing.
+bool LoadModelFiles(const std::string& dir, Model* m);
+
+// One inference as CpuOnnxExecutor::RunModel does it: input bytes into a
+// cv::Mat, setInput, forward, outputs copied out as bytes. OpenCV's
+// exceptions (cv::Exception) are the caller's to catch.
+std::string DirectInference(Model* m);
+
+// Mode results of one round.
+struct RoundResult {
+  double inferences_per_s = 0;
+  double cpu_s_per_inference = 0;  // process CPU time / inferences
+  std::vector<double> latency_s;   // per inference / per call
+};
+
+// Direct inferences one after another for `seconds` (at least one).
+RoundResult RunDirect(Model* m, double seconds);
+
+// ---- The jouled path (onnx_bench_closed_loop.cc) ---------------------------
+
+// What one completed job said about itself.
+struct JobSample {
+  double latency_s = 0;   // client: Submit sent to answer received
+  double measured_s = 0;  // the executor's run (JobResult.measured_time_s)
+  double queue_s = 0;
+  double predicted_s = 0;  // the calibrated prediction placement used
+  int pstate = 0;
+  v1::Precision precision = v1::PRECISION_UNSPECIFIED;
+};
+
+// A closed loop of `outstanding` Submit calls of one request.
+class ClosedLoop {
+ public:
+  ClosedLoop(v1::Scheduler::Stub* stub, const v1::SubmitRequest* req,
+             int outstanding)
+      : stub_(stub), req_(req), slots_(outstanding) {}
+
+  // Keeps every slot busy until `seconds` have passed, then waits for the
+  // calls in flight. False (with error()) if any call failed.
+  bool Run(double seconds);
+  const std::vector<JobSample>& samples() const { return samples_; }
+  double elapsed_s() const { return elapsed_s_; }
+  const std::string& error() const { return error_; }
+  const v1::JobResult& first_result() const { return first_; }
+
+ private:
+  struct Slot {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    v1::JobResult resp;
+    Steady::time_point sent;
+  };
+
+  void Start(size_t i);
+
+  // On a gRPC thread; the call is over, so its context may be replaced.
+  void Done(size_t i, const grpc::Status& st);
+
+  v1::Scheduler::Stub* const stub_;
+  const v1::SubmitRequest* const req_;
+  std::vector<Slot> slots_;
+  Steady::time_point t0_, deadline_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int active_ = 0;
+  Steady::time_point last_done_;
+  std::vector<JobSample> samples_;
+  v1::JobResult first_;
+  std::string error_;
+  double elapsed_s_ = 0;
+};
+
+}  // namespace onnx_bench
+}  // namespace joule
+
+#endif  // JOULE_BENCH_ONNX_BENCH_H_
