@@ -48,7 +48,8 @@ format: deps
 	clang-format -i $(FORMAT_FILES)
 
 format-check: deps
-	clang-format --dry-run -Werror $(FORMAT_FILES)
+	@clang-format --dry-run -Werror $(FORMAT_FILES)
+	@echo "format: $(words $(FORMAT_FILES)) files match .clang-format"
 
 clean:
 	rm -rf $(BUILD) $(TSA_BUILD)

@@ -5,9 +5,9 @@
 #ifndef JOULE_API_ADMIN_SERVICE_H_
 #define JOULE_API_ADMIN_SERVICE_H_
 
-#include "joule/v1/admin.grpc.pb.h"
 #include "core/policy_store.h"
 #include "core/work_queue.h"
+#include "joule/v1/admin.grpc.pb.h"
 
 namespace joule {
 

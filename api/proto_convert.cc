@@ -17,11 +17,16 @@ absl::Status Invalid(absl::string_view field, absl::string_view why) {
 
 std::optional<Precision> FromProto(v1::Precision p) {
   switch (p) {
-    case v1::PRECISION_FP32: return Precision::kFp32;
-    case v1::PRECISION_FP16: return Precision::kFp16;
-    case v1::PRECISION_INT8: return Precision::kInt8;
-    case v1::PRECISION_INT4: return Precision::kInt4;
-    default: return std::nullopt;
+    case v1::PRECISION_FP32:
+      return Precision::kFp32;
+    case v1::PRECISION_FP16:
+      return Precision::kFp16;
+    case v1::PRECISION_INT8:
+      return Precision::kInt8;
+    case v1::PRECISION_INT4:
+      return Precision::kInt4;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -43,35 +48,34 @@ absl::Status CheckInputs(const JobSpec& spec, const ModelRegistry& models) {
   for (size_t i = 0; i < spec.inputs.size(); ++i) {
     const Tensor& t = spec.inputs[i];
     const std::string field = absl::StrCat("inputs[", i, "]");
-    auto it = std::find_if(declared.begin(), declared.end(),
-                           [&](const OnnxTensorInfo& d) {
-                             return d.name == t.name;
-                           });
+    auto it =
+        std::find_if(declared.begin(), declared.end(),
+                     [&](const OnnxTensorInfo& d) { return d.name == t.name; });
     if (it == declared.end()) {
-      return Invalid(field + ".name",
-                     absl::StrCat("model '", spec.model, "' has no input '",
-                                  t.name, "'"));
+      return Invalid(
+          field + ".name",
+          absl::StrCat("model '", spec.model, "' has no input '", t.name, "'"));
     }
     if (static_cast<int>(DataTypeFromOnnx(it->onnx_elem_type)) !=
         static_cast<int>(t.dtype)) {
       return Invalid(field + ".dtype",
-                     absl::StrCat("input '", t.name, "' of model '",
-                                  spec.model, "' is ", it->dtype));
+                     absl::StrCat("input '", t.name, "' of model '", spec.model,
+                                  "' is ", it->dtype));
     }
     if (it->shape.size() != t.shape.size()) {
       return Invalid(field + ".shape",
-                     absl::StrCat("input '", t.name, "' of model '",
-                                  spec.model, "' has rank ", it->shape.size(),
-                                  ", got ", t.shape.size()));
+                     absl::StrCat("input '", t.name, "' of model '", spec.model,
+                                  "' has rank ", it->shape.size(), ", got ",
+                                  t.shape.size()));
     }
   }
   for (const OnnxTensorInfo& d : declared) {
     bool given = false;
     for (const Tensor& t : spec.inputs) given = given || t.name == d.name;
     if (!given) {
-      return Invalid("inputs", absl::StrCat("model '", spec.model,
-                                            "' needs input '", d.name, "' (",
-                                            d.dtype, ")"));
+      return Invalid("inputs",
+                     absl::StrCat("model '", spec.model, "' needs input '",
+                                  d.name, "' (", d.dtype, ")"));
     }
   }
   return absl::OkStatus();
@@ -114,8 +118,9 @@ absl::StatusOr<JobCost> CostFromProto(const v1::JobCost& c) {
       return Invalid(field + ".ops", "must be a finite number > 0");
     }
     if (cost.Supports(*p)) {
-      return Invalid(field + ".precision",
-                     absl::StrCat(std::string(PrecisionName(*p)), " listed twice"));
+      return Invalid(
+          field + ".precision",
+          absl::StrCat(std::string(PrecisionName(*p)), " listed twice"));
     }
     cost.ops_by_precision[static_cast<int>(*p)] = ops;
   }
@@ -285,7 +290,6 @@ void JobInfoToProto(const JobInfo& info, v1::JobResult* out) {
 }
 
 namespace {
-
 
 void TensorInfoToProto(const OnnxTensorInfo& t, v1::Tensor* out) {
   out->set_name(t.name);

@@ -12,8 +12,8 @@
 #include "core/clock.h"
 #include "devices/device_spec.h"
 #include "joule/v1/scheduler.pb.h"
-#include "scheduler/job.h"
 #include "models/model_registry.h"
+#include "scheduler/job.h"
 
 namespace joule {
 

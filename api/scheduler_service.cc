@@ -6,10 +6,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/arena.h"
 #include "api/grpc_status.h"
 #include "api/proto_convert.h"
 #include "api/worker_call.h"
+#include "google/protobuf/arena.h"
 
 namespace joule {
 namespace {
@@ -147,7 +147,8 @@ grpc::ServerUnaryReactor* SchedulerService::Submit(
       SpecFromProto(*req, *models_, now, rpc_deadline);
   if (!spec.ok()) return FinishNow(ctx, spec.status());
   if (spec->dry_run) {
-    absl::StatusOr<JobInfo> info = scheduler_->Submit(*std::move(spec), nullptr);
+    absl::StatusOr<JobInfo> info =
+        scheduler_->Submit(*std::move(spec), nullptr);
     if (!info.ok()) return FinishNow(ctx, info.status());
     JobInfoToProto(*info, resp);
     resp->set_dry_run(true);

@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "grpcpp/support/message_allocator.h"
 #include "core/clock.h"
 #include "core/work_queue.h"
 #include "devices/device.h"
+#include "grpcpp/support/message_allocator.h"
 #include "joule/v1/scheduler.grpc.pb.h"
 #include "models/model_registry.h"
 #include "scheduler/scheduler.h"

@@ -85,12 +85,13 @@ bool Unframe(const std::string& body, v1::SubmitRequest* req,
     *why = "compressed flag set";
     return false;
   }
-  const auto b = [&](int i) { return static_cast<uint32_t>(
-                                  static_cast<unsigned char>(body[i])); };
+  const auto b = [&](int i) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(body[i]));
+  };
   const uint32_t n = b(1) << 24 | b(2) << 16 | b(3) << 8 | b(4);
   if (n != body.size() - 5) {
-    *why = "frame length " + std::to_string(n) + " != " +
-           std::to_string(body.size() - 5) + " bytes after the header";
+    *why = "frame length " + std::to_string(n) +
+           " != " + std::to_string(body.size() - 5) + " bytes after the header";
     return false;
   }
   if (!req->ParseFromString(body.substr(5))) {
@@ -112,7 +113,7 @@ class Load {
       std::shared_ptr<grpc::Channel> ch = grpc::CreateCustomChannel(
           o.target, grpc::InsecureChannelCredentials(), args);
       if (!ch->WaitForConnected(std::chrono::system_clock::now() +
-                               std::chrono::seconds(5))) {
+                                std::chrono::seconds(5))) {
         std::fprintf(stderr, "cannot connect to %s\n", o.target.c_str());
         std::exit(1);
       }
@@ -132,7 +133,8 @@ class Load {
     std::unique_lock<std::mutex> l(mu_);
     const bool done = cv_.wait_for(l, std::chrono::seconds(o_.timeout_s),
                                    [this] { return finished_ == total_; });
-    wall_s_ = std::chrono::duration<double>(SteadyClock::now() - start_).count();
+    wall_s_ =
+        std::chrono::duration<double>(SteadyClock::now() - start_).count();
     return done;
   }
 
@@ -140,8 +142,7 @@ class Load {
     std::vector<double> lat = latency_us_;
     std::sort(lat.begin(), lat.end());
     auto at = [&](double q) {
-      return lat.empty() ? 0.0
-                         : lat[static_cast<size_t>(q * (lat.size() - 1))];
+      return lat.empty() ? 0.0 : lat[static_cast<size_t>(q * (lat.size() - 1))];
     };
     std::printf(
         "RESULT calls=%d ok=%d errors=%d wall_s=%.3f calls_per_s=%.0f "
@@ -172,16 +173,15 @@ class Load {
     call->start = SteadyClock::now();
     stubs_[i % stubs_.size()]->async()->Submit(
         &call->ctx, &req_, &call->resp, [this, call](grpc::Status s) {
-          latency_us_[call->index] =
-              std::chrono::duration<double, std::micro>(SteadyClock::now() -
-                                                        call->start)
-                  .count();
+          latency_us_[call->index] = std::chrono::duration<double, std::micro>(
+                                         SteadyClock::now() - call->start)
+                                         .count();
           if (!s.ok()) {
             ++errors_;
             std::lock_guard<std::mutex> l(mu_);
             if (first_error_.empty()) {
-              first_error_ = std::to_string(s.error_code()) + " " +
-                             s.error_message();
+              first_error_ =
+                  std::to_string(s.error_code()) + " " + s.error_message();
             }
           }
           delete call;
@@ -215,12 +215,13 @@ int VerifyOne(const Options& o, const v1::SubmitRequest& req) {
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   v1::JobResult resp;
   grpc::Status s = stub->Submit(&ctx, req, &resp);
-  std::printf("VERIFY %s grpc-status=%d%s%s state=%s device=%s job_id=%s "
-              "simulated=%d\n",
-              o.target.c_str(), s.error_code(), s.ok() ? "" : " message=",
-              s.ok() ? "" : s.error_message().c_str(),
-              v1::JobState_Name(resp.state()).c_str(), resp.device().c_str(),
-              resp.job_id().c_str(), resp.simulated() ? 1 : 0);
+  std::printf(
+      "VERIFY %s grpc-status=%d%s%s state=%s device=%s job_id=%s "
+      "simulated=%d\n",
+      o.target.c_str(), s.error_code(),
+      s.ok() ? "" : " message=", s.ok() ? "" : s.error_message().c_str(),
+      v1::JobState_Name(resp.state()).c_str(), resp.device().c_str(),
+      resp.job_id().c_str(), resp.simulated() ? 1 : 0);
   return s.ok() ? 0 : 1;
 }
 

@@ -175,9 +175,8 @@ void BM_Place(benchmark::State& state) {
   PlacementRequest req;
   req.cost = BenchCost();
   const SchedulerTunables tunables = BenchTunables();
-  RunTimed(state, "place/" + std::to_string(n), 1, [&] {
-    benchmark::DoNotOptimize(Place(req, candidates, tunables));
-  });
+  RunTimed(state, "place/" + std::to_string(n), 1,
+           [&] { benchmark::DoNotOptimize(Place(req, candidates, tunables)); });
 }
 BENCHMARK(BM_Place)->Arg(3)->Arg(16)->Arg(64);
 
@@ -192,8 +191,8 @@ class SchedulerFixture {
       devices_.push_back(MakeSimulatedDevice(spec, &clock_));
       raw.push_back(devices_.back().get());
     }
-    scheduler_ = std::make_unique<Scheduler>(&clock_, raw, BenchTunables(),
-                                             &registry_);
+    scheduler_ =
+        std::make_unique<Scheduler>(&clock_, raw, BenchTunables(), &registry_);
     JobSpec fill;
     fill.cost = BenchCost();
     for (int i = 0; i < queued; ++i) {
@@ -243,9 +242,9 @@ void BM_SubmitDryRun(benchmark::State& state) {
   JobSpec spec;
   spec.cost = BenchCost();
   spec.dry_run = true;
-  RunTimed(state,
-           "submit/" + std::to_string(n) + "/" + std::to_string(queued), 1,
-           [&] { benchmark::DoNotOptimize(f.scheduler().Submit(spec, nullptr)); });
+  RunTimed(
+      state, "submit/" + std::to_string(n) + "/" + std::to_string(queued), 1,
+      [&] { benchmark::DoNotOptimize(f.scheduler().Submit(spec, nullptr)); });
   // Running jobs (one per device) are not queued.
   state.counters["queued"] = static_cast<double>(f.TotalQueued());
 }
@@ -272,15 +271,14 @@ void PrintSummary() {
   auto row = [&](const std::string& label, const std::string& key) {
     if (r.find(key) == r.end()) return;
     const Percentiles p = get(key);
-    std::printf("%-34s %10.1f %10.1f %14.1f\n", label.c_str(),
-                p.p50_ns - timer, p.p99_ns - timer, (p.p50_ns - timer) / est);
+    std::printf("%-34s %10.1f %10.1f %14.1f\n", label.c_str(), p.p50_ns - timer,
+                p.p99_ns - timer, (p.p50_ns - timer) / est);
   };
   row("EstimateJob (cpu0, 1 device)", "estimate");
   if (r.count("estimate_batch100")) {
-    std::printf("%-34s %10.1f %10.1f %14s\n",
-                "EstimateJob, mean of 100 (check)",
-                get("estimate_batch100").p50_ns,
-                get("estimate_batch100").p99_ns, "-");
+    std::printf(
+        "%-34s %10.1f %10.1f %14s\n", "EstimateJob, mean of 100 (check)",
+        get("estimate_batch100").p50_ns, get("estimate_batch100").p99_ns, "-");
   }
   for (int n : {3, 16, 64}) {
     row("Place, " + std::to_string(n) + " devices",

@@ -60,9 +60,7 @@ const std::string& Flags::Get(const std::string& name) const {
   return flags_.at(name).value;
 }
 
-bool Flags::IsSet(const std::string& name) const {
-  return flags_.at(name).set;
-}
+bool Flags::IsSet(const std::string& name) const { return flags_.at(name).set; }
 
 std::string Flags::Help() const {
   size_t width = 0;
@@ -73,8 +71,8 @@ std::string Flags::Help() const {
   for (const std::string& n : order_) {
     const Flag& f = flags_.at(n);
     std::string left = f.is_bool ? n : n + " VALUE";
-    absl::StrAppend(&out, "  --", left, std::string(width - left.size() + 3, ' '),
-                    f.help);
+    absl::StrAppend(&out, "  --", left,
+                    std::string(width - left.size() + 3, ' '), f.help);
     if (!f.is_bool && !f.value.empty()) {
       absl::StrAppend(&out, " (default: ", f.value, ")");
     }

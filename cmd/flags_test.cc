@@ -10,7 +10,7 @@ TEST(FlagsTest, ParsesValuesBoolsAndPositionals) {
   f.Add("listen", "127.0.0.1:50051", "address");
   f.Add("policy", "", "file");
   f.AddBool("dry-run", "place only");
-  const char* argv[] = {"prog", "--listen", "[::1]:0", "--policy=/p.yaml",
+  const char* argv[] = {"prog",      "--listen", "[::1]:0", "--policy=/p.yaml",
                         "--dry-run", "extra"};
   ASSERT_TRUE(f.Parse(6, const_cast<char**>(argv)).ok());
   EXPECT_EQ(f.Get("listen"), "[::1]:0");
@@ -36,8 +36,9 @@ TEST(FlagsTest, KeepsDefaultsAndRejectsUnknownOrIncompleteFlags) {
 
   Flags h = f;
   const char* missing[] = {"prog", "--listen"};
-  EXPECT_NE(h.Parse(2, const_cast<char**>(missing)).message().find("needs a value"),
-            std::string::npos);
+  EXPECT_NE(
+      h.Parse(2, const_cast<char**>(missing)).message().find("needs a value"),
+      std::string::npos);
 
   Flags k = f;
   const char* bool_value[] = {"prog", "--help=yes"};

@@ -58,8 +58,8 @@ std::string_view GovernorPolicyName(GovernorPolicy p);
 // nullopt for a name not in kGovernorPolicyNames.
 std::optional<GovernorPolicy> ParseGovernorPolicy(std::string_view name);
 
-// Weights of the placement score (DESIGN.md): score = latency_weight_per_s *
-// finish_s + energy_weight_per_j * energy_j. Lower wins.
+// Weights of the placement score (docs/ARCHITECTURE.md, "Cost model"): score =
+// latency_weight_per_s * finish_s + energy_weight_per_j * energy_j. Lower wins.
 struct ClassWeights {
   double latency_weight_per_s = 1.0;
   double energy_weight_per_j = 1.0;

@@ -113,16 +113,16 @@ absl::Status Tensor::Validate() const {
   const int64_t size = ElementSize(dtype);
   if (size == 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("tensor '", name, "': dtype ",
-                     static_cast<int>(dtype), " is unspecified or unknown"));
+        absl::StrCat("tensor '", name, "': dtype ", static_cast<int>(dtype),
+                     " is unspecified or unknown"));
   }
   absl::StatusOr<int64_t> n = NumElements();
   if (!n.ok()) return n.status();
   const int64_t want = *n * size;
   if (static_cast<int64_t>(bytes.size()) != want) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "tensor '", name, "': ", bytes.size(), " bytes, shape ",
-        ShapeString(), " ", std::string(DataTypeName(dtype)), " needs ", want));
+        "tensor '", name, "': ", bytes.size(), " bytes, shape ", ShapeString(),
+        " ", std::string(DataTypeName(dtype)), " needs ", want));
   }
   return absl::OkStatus();
 }
@@ -147,8 +147,8 @@ Tensor MakeFloat32Tensor(std::string name, std::vector<int64_t> shape,
 absl::StatusOr<std::vector<float>> Float32Values(const Tensor& t) {
   if (t.dtype != DataType::kFloat32) {
     return absl::InvalidArgumentError(
-        absl::StrCat("tensor '", t.name, "' is ", std::string(DataTypeName(t.dtype)),
-                     ", not float32"));
+        absl::StrCat("tensor '", t.name, "' is ",
+                     std::string(DataTypeName(t.dtype)), ", not float32"));
   }
   if (absl::Status s = t.Validate(); !s.ok()) return s;
   std::vector<float> out(t.bytes.size() / sizeof(float));

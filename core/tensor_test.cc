@@ -74,7 +74,8 @@ TEST(TensorTest, OverflowRejected) {
   const int64_t big = int64_t{1} << 32;
   t.shape = {big, big};  // 2^64 elements
   EXPECT_THAT(t.Validate().message(), HasSubstr("overflows int64"));
-  t.shape = {std::numeric_limits<int64_t>::max() / 2};  // elements fit, bytes not
+  t.shape = {std::numeric_limits<int64_t>::max() /
+             2};  // elements fit, bytes not
   EXPECT_THAT(t.Validate().message(), HasSubstr("overflows int64 bytes"));
   t.shape = {big, 0, big};  // a zero dim anywhere: 0 elements, no overflow
   EXPECT_TRUE(t.Validate().ok());
@@ -89,6 +90,27 @@ TEST(TensorTest, Float32ValuesRoundTrip) {
   t.dtype = DataType::kInt32;
   EXPECT_THAT(Float32Values(t).status().message(),
               HasSubstr("'y' is int32, not float32"));
+}
+
+TEST(TensorTest, BoolIsOneBytePerElement) {
+  EXPECT_EQ(ElementSize(DataType::kBool), 1);
+  EXPECT_EQ(DataTypeName(DataType::kBool), "bool");
+  Tensor t{"mask", DataType::kBool, {2, 2}, std::string("\x01\x00\x00\x01", 4)};
+  EXPECT_TRUE(t.Validate().ok()) << t.Validate();
+}
+
+TEST(TensorTest, OnnxElementTypes) {
+  EXPECT_EQ(DataTypeFromOnnx(1), DataType::kFloat32);
+  EXPECT_EQ(DataTypeFromOnnx(2), DataType::kUint8);
+  EXPECT_EQ(DataTypeFromOnnx(3), DataType::kInt8);
+  EXPECT_EQ(DataTypeFromOnnx(6), DataType::kInt32);
+  EXPECT_EQ(DataTypeFromOnnx(7), DataType::kInt64);
+  EXPECT_EQ(DataTypeFromOnnx(9), DataType::kBool);
+  EXPECT_EQ(DataTypeFromOnnx(10), DataType::kFloat16);
+  for (int32_t unsupported : {0, 4, 5, 8, 11, 12, 13, 16, 99}) {
+    EXPECT_EQ(DataTypeFromOnnx(unsupported), DataType::kUnspecified)
+        << unsupported;
+  }
 }
 
 }  // namespace

@@ -49,9 +49,9 @@ inline bool IsTerminal(JobState s) {
   return s != JobState::kQueued && s != JobState::kRunning;
 }
 
-// What a job costs, independent of the device that runs it (DESIGN.md, cost
-// model). Ops are per batch item; bytes are per item at FP32 except weights,
-// which are read once per batch.
+// What a job costs, independent of the device that runs it (docs/
+// ARCHITECTURE.md, "Cost model"). Ops are per batch item; bytes are per item at
+// FP32 except weights, which are read once per batch.
 struct JobCost {
   // ops_by_precision[p] > 0 when the job can run at precision p.
   std::array<double, kNumPrecisions> ops_by_precision{};

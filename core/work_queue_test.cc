@@ -49,7 +49,8 @@ TEST(WorkQueueTest, RefusesBeyondItsBoundAndAfterStop) {
 TEST(WorkQueueTest, AClosureMayPostMore) {
   WorkQueue q("test", 4);
   absl::Notification second;
-  ASSERT_TRUE(q.TryPost([&] { EXPECT_TRUE(q.TryPost([&] { second.Notify(); })); }));
+  ASSERT_TRUE(
+      q.TryPost([&] { EXPECT_TRUE(q.TryPost([&] { second.Notify(); })); }));
   second.WaitForNotification();
 }
 

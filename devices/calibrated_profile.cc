@@ -94,9 +94,9 @@ absl::Status WriteFileAtomically(const std::string& path,
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     std::remove(tmp.c_str());
-    return absl::Status(absl::ErrnoToStatusCode(err),
-                        absl::StrCat("rename to ", path, ": ",
-                                     std::strerror(err)));
+    return absl::Status(
+        absl::ErrnoToStatusCode(err),
+        absl::StrCat("rename to ", path, ": ", std::strerror(err)));
   }
   return absl::OkStatus();
 }
@@ -115,10 +115,10 @@ absl::StatusOr<std::string> CalibratedProfileText(const std::string& yaml,
   if (!(cal.peak_fp32_ops_per_s > 0) || !(cal.mem_bw_bytes_per_s > 0) ||
       !std::isfinite(cal.peak_fp32_ops_per_s) ||
       !std::isfinite(cal.mem_bw_bytes_per_s)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "calibration values must be positive: peak fp32 ",
-        cal.peak_fp32_ops_per_s, " ops/s, mem bw ", cal.mem_bw_bytes_per_s,
-        " B/s"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("calibration values must be positive: peak fp32 ",
+                     cal.peak_fp32_ops_per_s, " ops/s, mem bw ",
+                     cal.mem_bw_bytes_per_s, " B/s"));
   }
   if (absl::StatusOr<std::vector<DeviceSpec>> specs =
           ParseProfile(yaml, source);
@@ -177,8 +177,7 @@ absl::StatusOr<std::string> CalibratedProfileText(const std::string& yaml,
     for (const char* key : {"mem_bw_efficiency", "compute_efficiency"}) {
       const YAML::Node eff = device[key];
       if (eff) {
-        edits.push_back(
-            {eff.Mark().line, eff.Mark().column, "1.0", kAchieved});
+        edits.push_back({eff.Mark().line, eff.Mark().column, "1.0", kAchieved});
       } else {
         inserts.push_back(
             {bw.Mark().line, absl::StrCat(std::string(bw_key_column, ' '), key,
@@ -186,8 +185,7 @@ absl::StatusOr<std::string> CalibratedProfileText(const std::string& yaml,
       }
     }
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": ", e.what()));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", e.what()));
   }
 
   std::vector<std::string> lines = absl::StrSplit(yaml, '\n');
@@ -220,9 +218,11 @@ absl::StatusOr<std::string> CalibratedProfileText(const std::string& yaml,
     if (!Close(s.peak_ops(Precision::kFp32), cal.peak_fp32_ops_per_s) ||
         !Close(s.mem_bw_bytes_per_s, cal.mem_bw_bytes_per_s) ||
         s.compute_efficiency != 1.0 || s.mem_bw_efficiency != 1.0) {
-      return absl::InternalError(absl::StrCat(
-          source, ": the edited profile does not read back the measured "
-                  "values for '", cpu_name, "'"));
+      return absl::InternalError(
+          absl::StrCat(source,
+                       ": the edited profile does not read back the measured "
+                       "values for '",
+                       cpu_name, "'"));
     }
   }
   return out;

@@ -63,7 +63,8 @@ TEST(CalibratedProfileTest, ReplacesTheCpuNumbersAndKeepsTheRest) {
   }
   // Comments survive; the edited lines say they were measured.
   EXPECT_THAT(*out, HasSubstr("# Device profile: Rockchip RK3588-class"));
-  EXPECT_THAT(*out, HasSubstr("fp32: 1.234e+11  # measured (jouled --calibrate)"));
+  EXPECT_THAT(*out,
+              HasSubstr("fp32: 1.234e+11  # measured (jouled --calibrate)"));
   EXPECT_THAT(*out, HasSubstr("mem_bw_bytes_per_s: 2.5e+10  # measured"));
   EXPECT_THAT(*out, HasSubstr("fp16: 4.224e11  # 4 * 2.4 * 32"));
 }
@@ -94,10 +95,9 @@ TEST(CalibratedProfileTest, AddsMissingEfficiencyKeys) {
 
 TEST(CalibratedProfileTest, Errors) {
   const std::string in(DefaultProfileYaml());
-  EXPECT_EQ(CalibratedProfileText(in, "p", "cpu9", Measured(), "H")
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      CalibratedProfileText(in, "p", "cpu9", Measured(), "H").status().code(),
+      absl::StatusCode::kNotFound);
   absl::Status s =
       CalibratedProfileText(in, "p", "gpu0", Measured(), "H").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
@@ -117,8 +117,8 @@ TEST(CalibratedProfileTest, WritesAFileThatLoads) {
   char dir[] = "/tmp/joule_calib_XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
   const std::string out = absl::StrCat(dir, "/calibrated.yaml");
-  ASSERT_TRUE(WriteCalibratedProfile(DefaultProfilePath(), "cpu0", *cal, out)
-                  .ok());
+  ASSERT_TRUE(
+      WriteCalibratedProfile(DefaultProfilePath(), "cpu0", *cal, out).ok());
   absl::StatusOr<std::vector<DeviceSpec>> specs = LoadProfileFile(out);
   ASSERT_TRUE(specs.ok()) << specs.status();
   EXPECT_NEAR((*specs)[0].peak_ops(Precision::kFp32), cal->peak_fp32_ops_per_s,
@@ -135,8 +135,8 @@ TEST(CalibratedProfileTest, WritesAFileThatLoads) {
   ASSERT_TRUE(WriteCalibratedProfile("", "cpu0", *cal, out).ok());
   ASSERT_TRUE(LoadProfileFile(out).ok());
 
-  absl::Status missing = WriteCalibratedProfile(
-      absl::StrCat(dir, "/nope.yaml"), "cpu0", *cal, out);
+  absl::Status missing = WriteCalibratedProfile(absl::StrCat(dir, "/nope.yaml"),
+                                                "cpu0", *cal, out);
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(missing.message(), HasSubstr("nope.yaml"));
   std::remove(out.c_str());

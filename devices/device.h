@@ -18,9 +18,9 @@ namespace joule {
 
 struct DeviceState {
   int pstate = 0;
-  int pstate_cap = 0;     // highest P-state the thermal governor allows
-  bool throttled = false; // pstate_cap below the top P-state
-  bool critical = false;  // above the critical trip: dispatch stopped
+  int pstate_cap = 0;      // highest P-state the thermal governor allows
+  bool throttled = false;  // pstate_cap below the top P-state
+  bool critical = false;   // above the critical trip: dispatch stopped
   SensorReading last_reading;
 };
 

@@ -1,5 +1,5 @@
 // LinuxCpuSensor and LinuxCpuActuator: the Sensor and Actuator of the host's
-// real CPU (DESIGN.md, "Devices"), built from the Linux backends:
+// real CPU (docs/ARCHITECTURE.md, "Devices"), built from the Linux backends:
 //   utilisation  /proc/stat (proc_stat.h), always;
 //   temperature  a thermal zone (thermal_zone.h) when the host has one, else
 //                the spec's ambient temperature;
@@ -26,14 +26,14 @@
 #include "absl/status/statusor.h"
 #include "core/clock.h"
 #include "devices/device.h"
+#include "devices/device_spec.h"
 #include "devices/executor.h"
+#include "devices/sensor.h"
 #include "platform/linux/cpufreq_backend.h"
 #include "platform/linux/cpufreq_controller.h"
 #include "platform/linux/host_probe.h"
-#include "devices/device_spec.h"
 #include "platform/linux/proc_stat.h"
 #include "platform/linux/rapl.h"
-#include "devices/sensor.h"
 #include "platform/linux/thermal_zone.h"
 
 namespace joule {

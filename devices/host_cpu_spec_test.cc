@@ -6,8 +6,8 @@
 #include "devices/host_cpu.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "testing/fake_host.h"
 #include "testing/fake_executor.h"
+#include "testing/fake_host.h"
 #include "testing/linux_test_tree.h"
 
 namespace joule {
@@ -90,8 +90,8 @@ TEST(MakeHostCpuDeviceTest, WiresRealSensorAndActuator) {
   HostProbe probe = ProbeHost(tree.root());
   DeviceSpec spec = *HostCpuSpec(ProfileCpu(), probe);
   ManualClock clock;
-  std::unique_ptr<Device> dev = MakeHostCpuDevice(
-      spec, probe, &clock, std::make_unique<FakeExecutor>());
+  std::unique_ptr<Device> dev =
+      MakeHostCpuDevice(spec, probe, &clock, std::make_unique<FakeExecutor>());
   ASSERT_NE(dev, nullptr);
   EXPECT_EQ(dev->sensor().backend(), "procfs+thermal+rapl");
   // The top P-state (2.4 GHz) was applied: each policy at its fastest.

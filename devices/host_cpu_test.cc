@@ -5,13 +5,13 @@
 #include <string>
 #include <utility>
 
-#include "testing/fake_host.h"
-#include "platform/linux/cpufreq_sysfs.h"
 #include "devices/device.h"
-#include "testing/linux_test_tree.h"
-#include "testing/fake_executor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/linux/cpufreq_sysfs.h"
+#include "testing/fake_executor.h"
+#include "testing/fake_host.h"
+#include "testing/linux_test_tree.h"
 
 namespace joule {
 namespace {

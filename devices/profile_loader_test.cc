@@ -79,8 +79,8 @@ TEST(ProfileLoaderTest, DefaultProfileHasCpuGpuAndNpuWithoutFp32OnTheNpu) {
 }
 
 // A rough roofline (top P-state, fully busy) to check that the default
-// profile's numbers tell the story DESIGN.md wants; the real cost model lives
-// in scheduler/.
+// profile's numbers tell the story docs/ARCHITECTURE.md tells; the real cost
+// model lives in scheduler/.
 struct Estimate {
   double seconds;
   double joules;

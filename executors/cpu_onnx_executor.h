@@ -1,6 +1,6 @@
 // CpuOnnxExecutor: an Executor that runs ONNX models for real on the host CPU
 // with OpenCV DNN (Debian's libopencv-dnn, 4.6), the `cpu_onnx` executor of
-// DESIGN.md ("Devices").
+// docs/ARCHITECTURE.md ("Devices").
 //
 // Models are loaded once each (LoadModel: cv::dnn::readNetFromONNX from the
 // bytes, then one warm-up forward pass) and kept, one cv::dnn::Net per model,

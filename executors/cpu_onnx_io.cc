@@ -13,7 +13,6 @@ namespace joule {
 namespace cpu_onnx_internal {
 namespace {
 
-
 CpuOnnxTensorInfo InfoOf(const onnx::ValueInfoProto& v) {
   CpuOnnxTensorInfo info;
   info.name = v.name();

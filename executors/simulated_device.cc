@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "executors/simulated_executor.h"
 #include "devices/simulated_power.h"
+#include "executors/simulated_executor.h"
 
 namespace joule {
 

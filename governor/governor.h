@@ -1,5 +1,5 @@
-// Governor: the DVFS and thermal loop (DESIGN.md, "The governor"). Each round
-// (Tick) does, for every device:
+// Governor: the DVFS and thermal loop (docs/ARCHITECTURE.md, "Governor"). Each
+// round (Tick) does, for every device:
 //   sample (Sensor::Read) → window (μ, σ) → thermal (NextThermalState) →
 //   decide (NextPState) → apply (Device::ApplyPState) → record (metrics, a
 //   debug log line with the decision's inputs and output),

@@ -7,13 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "onnx/onnx_pb.h"
 #include "models/onnx_checks.h"
 #include "models/onnx_fold.h"
 #include "models/onnx_graph.h"
 #include "models/onnx_infer.h"
 #include "models/onnx_op_cost.h"
 #include "models/onnx_util.h"
+#include "onnx/onnx_pb.h"
 
 namespace joule {
 

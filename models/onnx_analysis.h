@@ -1,6 +1,6 @@
 // ONNX cost analysis: what one inference of an ONNX model costs, per node
-// and in total, from the graph alone (DESIGN.md, "The cost model": the graph
-// is analysed once, at registration). The model registry turns the result
+// and in total, from the graph alone (docs/ARCHITECTURE.md, "Cost model": the
+// graph is analysed once, at registration). The model registry turns the result
 // into the JobCost the scheduler places jobs with; `joulectl analyze` prints
 // it with no daemon.
 //

@@ -21,9 +21,9 @@
 
 #include <optional>
 
-#include "onnx/onnx_pb.h"
 #include "models/onnx_const.h"
 #include "models/onnx_util.h"
+#include "onnx/onnx_pb.h"
 
 namespace joule {
 namespace onnx_internal {

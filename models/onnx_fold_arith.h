@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "onnx/onnx_pb.h"
 #include "models/onnx_const.h"
+#include "onnx/onnx_pb.h"
 
 namespace joule {
 namespace onnx_internal {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "onnx/onnx_pb.h"
 #include "models/onnx_util.h"
+#include "onnx/onnx_pb.h"
 
 namespace joule {
 namespace onnx_internal {

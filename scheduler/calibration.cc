@@ -29,8 +29,8 @@ void Calibration::SetTunables(const CalibrationTunables& tunables) {
 }
 
 double Calibration::FactorLocked(const State& s) const {
-  if (s.stats.accepted < static_cast<uint64_t>(
-                             std::max(1, tunables_.cold_start_samples))) {
+  if (s.stats.accepted <
+      static_cast<uint64_t>(std::max(1, tunables_.cold_start_samples))) {
     return 1.0;
   }
   return std::exp(s.log_ratio);
@@ -117,8 +117,7 @@ void Calibration::ForgetModel(const std::string& model) {
 }
 
 std::vector<double> PredictionErrorRatioBuckets() {
-  return {0.1, 0.25, 0.5, 0.67, 0.8, 0.9, 0.95,
-          1.05, 1.1, 1.25, 1.5, 2, 4, 10};
+  return {0.1, 0.25, 0.5, 0.67, 0.8, 0.9, 0.95, 1.05, 1.1, 1.25, 1.5, 2, 4, 10};
 }
 
 }  // namespace joule

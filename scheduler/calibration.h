@@ -1,8 +1,8 @@
 // Calibration: the per (model, device, P-state) correction that turns the
-// analytic roofline prediction into what the device really takes (DESIGN.md,
-// "The cost model": every completion feeds measured time back; a robust EWMA
-// replaces the analytic guess as samples arrive; the roofline is the cold
-// start).
+// analytic roofline prediction into what the device really takes (docs/
+// ARCHITECTURE.md, "Cost model": every completion feeds measured time back; a
+// robust EWMA replaces the analytic guess as samples arrive; the roofline is
+// the cold start).
 //
 // Per key, in log space (a ratio of 2 and one of 1/2 are equally far from 1):
 //   r = ln(measured_s / predicted_s), clamped to ±ln(1000)
@@ -87,9 +87,9 @@ struct CalibrationStats {
 
 // What one Record() saw.
 struct CalibrationSample {
-  bool used = false;      // false: ignored (bad times)
+  bool used = false;  // false: ignored (bad times)
   bool outlier = false;
-  double raw_ratio = 0;   // measured / analytic predicted
+  double raw_ratio = 0;  // measured / analytic predicted
   // measured / the corrected prediction in force before this sample
   // (== raw_ratio during the cold start).
   double corrected_ratio = 0;

@@ -52,7 +52,8 @@ TEST(CalibrationTest, FollowsAFasterDevice) {
 
 TEST(CalibrationTest, IgnoresA100xOutlier) {
   Calibration cal;
-  for (int i = 0; i < 20; ++i) cal.Record(kMlpCpu, 0.01, 0.02 * Jitter(i, 0.02));
+  for (int i = 0; i < 20; ++i)
+    cal.Record(kMlpCpu, 0.01, 0.02 * Jitter(i, 0.02));
   const double before = cal.Factor(kMlpCpu);
   ASSERT_NEAR(before, 2.0, 0.04);
   // A page-fault storm / preemption: 100x the usual time, once.

@@ -1,5 +1,5 @@
 // Cost model: the roofline time and energy of a job on a device at a P-state
-// (DESIGN.md, "The cost model"). Pure functions, no state, no I/O.
+// (docs/ARCHITECTURE.md, "Cost model"). Pure functions, no state, no I/O.
 //
 //   ops        = ops(prec) · batch
 //   bytes      = weights·scale(prec) (0 when they fit the device's SRAM)

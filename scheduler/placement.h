@@ -1,7 +1,8 @@
 // Placement: choose the device for a job from the cost model's estimates
-// (DESIGN.md): finish = backlog + t_exec; score = w_latency · finish +
-// w_energy · E with weights from the job's class and preference; a device
-// that would miss the deadline is infeasible. One pure function.
+// (docs/ARCHITECTURE.md, "Cost model"): finish = backlog + t_exec; score =
+// w_latency · finish + w_energy · E with weights from the job's class and
+// preference; a device that would miss the deadline is infeasible. One pure
+// function.
 //
 // Strategies (SchedulerTunables::placement, a PlacementStrategy from
 // core/policy.h; the policy file's names in quotes). Every strategy sees the

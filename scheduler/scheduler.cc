@@ -304,8 +304,8 @@ void Scheduler::RunOne(Pending& p) {
   for (Pending::Start& start : p.starts) {
     // Two words, so std::function keeps it inline (no allocation).
     const JobId id = start.req.job_id;
-    start.executor->Start(start.req,
-                          [this, id](const ExecResult& r) { OnExecDone(id, r); });
+    start.executor->Start(
+        start.req, [this, id](const ExecResult& r) { OnExecDone(id, r); });
     if (starts_in_flight_.fetch_sub(1) == 1 && submission_waiters_.load() > 0) {
       absl::MutexLock l(&mu_);
       submitted_cv_.SignalAll();

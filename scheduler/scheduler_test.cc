@@ -50,9 +50,8 @@ class SchedulerTest : public ::testing::Test {
   }
   // Submits and records the terminal callback(s).
   absl::StatusOr<JobInfo> Submit(const JobSpec& j) {
-    return scheduler_->Submit(j, [this](const JobInfo& info) {
-      done_.push_back(info);
-    });
+    return scheduler_->Submit(
+        j, [this](const JobInfo& info) { done_.push_back(info); });
   }
 
   ManualClock clock_;
@@ -101,8 +100,7 @@ TEST_F(SchedulerTest, FullQueueIsRefusedWithResourceExhausted) {
   BuildCpu(t);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(Fp32Job(1e7)).ok());
   JobId id = 0;
-  absl::StatusOr<JobInfo> r =
-      scheduler_->Submit(Fp32Job(1e7), nullptr, &id);
+  absl::StatusOr<JobInfo> r = scheduler_->Submit(Fp32Job(1e7), nullptr, &id);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(scheduler_->GetJob(id)->state, JobState::kRejected);
   clock_.Advance(milliseconds(100));
@@ -163,7 +161,7 @@ TEST_F(SchedulerTest, QueuedJobPastItsDeadlineEndsWithoutRunning) {
 TEST_F(SchedulerTest, CriticalDeviceHandsItsQueueToAnotherDevice) {
   Build({Spec("cpu0", DeviceKind::kCpu, Precision::kFp32, 1e9),
          Spec("cpu1", DeviceKind::kCpu, Precision::kFp32, 0.5e9)});
-  JobId first = Submit(Fp32Job(1e7))->id;   // cpu0 (faster)
+  JobId first = Submit(Fp32Job(1e7))->id;  // cpu0 (faster)
   // cpu0 still wins: both finish at 20 ms, cpu0 for half the energy.
   JobId second = Submit(Fp32Job(1e7))->id;
   ASSERT_EQ(scheduler_->GetJob(first)->device, "cpu0");
@@ -239,9 +237,9 @@ TEST_F(SchedulerTest, EnqueueAcceptsWithoutReturningTheJob) {
   BuildCpu();
   JobId id = 0;
   ASSERT_TRUE(scheduler_
-                  ->Enqueue(Fp32Job(1e7),
-                            [this](const JobInfo& i) { done_.push_back(i); },
-                            &id)
+                  ->Enqueue(
+                      Fp32Job(1e7),
+                      [this](const JobInfo& i) { done_.push_back(i); }, &id)
                   .ok());
   EXPECT_EQ(id, 1u);
   EXPECT_EQ(scheduler_->GetJob(id)->state, JobState::kRunning);

@@ -5,19 +5,19 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "api/admin_service.h"
+#include "api/scheduler_service.h"
 #include "core/policy_loader.h"
 #include "devices/profile_loader.h"
-#include "executors/simulated_device.h"
-#include "executors/cpu_onnx_executor.h"
-#include "executors/simulated_executor.h"
 #include "devices/simulated_power.h"
+#include "executors/cpu_onnx_executor.h"
+#include "executors/simulated_device.h"
+#include "executors/simulated_executor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "api/scheduler_service.h"
-#include "api/admin_service.h"
 #include "server/status_page.h"
 #include "spdlog/spdlog.h"
 #include "telemetry/exposition.h"
@@ -73,14 +73,15 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
   spdlog::info("policy generation {} loaded from {}", policy.generation,
                policy.source);
 
-  absl::StatusOr<std::vector<DeviceSpec>> specs = LoadDevicesForPolicy(policy.policy);
+  absl::StatusOr<std::vector<DeviceSpec>> specs =
+      LoadDevicesForPolicy(policy.policy);
   if (!specs.ok()) return specs.status();
   if (absl::Status s = MakeDevices(*specs); !s.ok()) return s;
   std::vector<Device*> raw;
   for (const auto& d : devices_) raw.push_back(d.get());
 
-  scheduler_ = std::make_unique<Scheduler>(clock_, raw,
-                                           policy.policy.scheduler, &registry_);
+  scheduler_ = std::make_unique<Scheduler>(clock_, raw, policy.policy.scheduler,
+                                           &registry_);
   governor_ = std::make_unique<Governor>(
       clock_, raw, policy.policy.governor, policy.policy.thermal, &registry_,
       [this](const Device& dev) { scheduler_->OnDeviceChanged(dev); });
@@ -89,9 +90,8 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
     governor_->SetTunables(p.governor, p.thermal);
   });
 
-  scheduler_service_ =
-      std::make_unique<SchedulerService>(scheduler_.get(), &models_, clock_,
-                                         worker_.get());
+  scheduler_service_ = std::make_unique<SchedulerService>(
+      scheduler_.get(), &models_, clock_, worker_.get());
   scheduler_service_->SetModelHooks(ModelHooks{
       [this](const RegisteredModel& m) { return LoadIntoExecutors(m); },
       [this](const std::string& name) {
@@ -169,9 +169,8 @@ std::unique_ptr<Device> Daemon::MakeHostCpu(const DeviceSpec& profile_spec,
   } else {
     std::shared_ptr<SimulatedPowerModel> power =
         SimulatedPowerModel::Create(spec, clock_, exec.get());
-    device = std::make_unique<Device>(spec, std::move(exec),
-                                      power->MakeSensor(),
-                                      power->MakeActuator());
+    device = std::make_unique<Device>(
+        spec, std::move(exec), power->MakeSensor(), power->MakeActuator());
     spdlog::info(
         "device {} (cpu): runs ONNX models on this host (OpenCV DNN); "
         "power, temperature and P-states simulated from the profile",
@@ -185,8 +184,8 @@ absl::Status Daemon::LoadIntoExecutors(const RegisteredModel& m) {
   if (!cpu_onnx_ || !m.analysis) return absl::OkStatus();
   absl::StatusOr<std::shared_ptr<const std::string>> bytes =
       models_.OnnxBytes(m.name);
-  absl::Status s = bytes.ok() ? cpu_onnx_->LoadModel(m.name, **bytes)
-                              : bytes.status();
+  absl::Status s =
+      bytes.ok() ? cpu_onnx_->LoadModel(m.name, **bytes) : bytes.status();
   if (!s.ok()) {
     spdlog::warn("model {}: {}; it is placed on other devices only", m.name,
                  std::string(s.message()));
@@ -253,8 +252,9 @@ void Daemon::Shutdown(Duration grace) {
   scheduler_->StartDraining();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   if (!scheduler_->WaitIdleFor(grace)) {
-    spdlog::warn("shutdown: jobs still unfinished after the grace period; "
-                 "cancelling them");
+    spdlog::warn(
+        "shutdown: jobs still unfinished after the grace period; "
+        "cancelling them");
     scheduler_->CancelAll();
   }
   grpc_server_->Shutdown(std::chrono::system_clock::now() +

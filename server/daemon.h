@@ -17,13 +17,13 @@
 
 #include "absl/status/statusor.h"
 #include "core/clock.h"
+#include "core/policy_store.h"
+#include "core/work_queue.h"
 #include "devices/device.h"
 #include "devices/host_cpu.h"
 #include "governor/governor.h"
 #include "models/model_registry.h"
 #include "scheduler/scheduler.h"
-#include "core/policy_store.h"
-#include "core/work_queue.h"
 #include "telemetry/http_server.h"
 #include "telemetry/metrics.h"
 

@@ -8,10 +8,8 @@ namespace joule {
 namespace {
 
 std::string Escape(const std::string& s) {
-  return absl::StrReplaceAll(s, {{"&", "&amp;"},
-                                 {"<", "&lt;"},
-                                 {">", "&gt;"},
-                                 {"\"", "&quot;"}});
+  return absl::StrReplaceAll(
+      s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
 }  // namespace
@@ -40,9 +38,8 @@ std::string RenderStatusPage(const std::vector<Scheduler::DeviceLoad>& loads,
         std::string(DeviceKindName(d.spec().kind)), "</td><td>", st.pstate, "/",
         d.spec().max_pstate(), "</td><td>", st.pstate_cap, "</td><td>",
         d.spec().pstates[st.pstate].freq_khz / 1000, "</td><td>",
-        absl::StrFormat("%.1f", st.last_reading.temp_mc / 1000.0),
-        "</td><td>", absl::StrFormat("%.2f", st.last_reading.power_w),
-        "</td><td>",
+        absl::StrFormat("%.1f", st.last_reading.temp_mc / 1000.0), "</td><td>",
+        absl::StrFormat("%.2f", st.last_reading.power_w), "</td><td>",
         absl::StrFormat("%.0f%%", st.last_reading.utilization * 100),
         "</td><td>", l.queued, "</td><td>", l.running ? "yes" : "no",
         "</td><td>", absl::StrFormat("%.1f", l.backlog_s * 1e3), "</td><td>",

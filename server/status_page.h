@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "scheduler/scheduler.h"
 #include "core/policy_store.h"
+#include "scheduler/scheduler.h"
 
 namespace joule {
 

@@ -8,7 +8,6 @@
 #include <string>
 #include <system_error>
 
-
 namespace joule {
 namespace {
 
@@ -64,8 +63,7 @@ template <typename M>
 void AppendScalarFamily(const Family<M>& family, std::string* out) {
   family.ForEach([&](const LabelValues& values, const M& child) {
     AppendSample(out, family.name(),
-                 LabelSet(family.label_names(), values, "", ""),
-                 child.Value());
+                 LabelSet(family.label_names(), values, "", ""), child.Value());
   });
 }
 

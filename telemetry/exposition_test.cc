@@ -110,15 +110,16 @@ TEST(ExposeTextTest, Histograms) {
             "joule_latency_seconds_bucket{device=\"npu\\\"0\",le=\"0.1\"} 2\n"
             "joule_latency_seconds_bucket{device=\"npu\\\"0\",le=\"1\"} 3\n"
             "joule_latency_seconds_bucket{device=\"npu\\\"0\",le=\"+Inf\"} 4\n"
-            "joule_latency_seconds_sum{device=\"npu\\\"0\"} " + sum + "\n" +
-            "joule_latency_seconds_count{device=\"npu\\\"0\"} 4\n"
-            "# HELP joule_batch_size Batch.\n"
-            "# TYPE joule_batch_size histogram\n"
-            "joule_batch_size_bucket{le=\"1\"} 0\n"
-            "joule_batch_size_bucket{le=\"8\"} 0\n"
-            "joule_batch_size_bucket{le=\"+Inf\"} 0\n"
-            "joule_batch_size_sum 0\n"
-            "joule_batch_size_count 0\n");
+            "joule_latency_seconds_sum{device=\"npu\\\"0\"} " +
+                sum + "\n" +
+                "joule_latency_seconds_count{device=\"npu\\\"0\"} 4\n"
+                "# HELP joule_batch_size Batch.\n"
+                "# TYPE joule_batch_size histogram\n"
+                "joule_batch_size_bucket{le=\"1\"} 0\n"
+                "joule_batch_size_bucket{le=\"8\"} 0\n"
+                "joule_batch_size_bucket{le=\"+Inf\"} 0\n"
+                "joule_batch_size_sum 0\n"
+                "joule_batch_size_count 0\n");
 }
 
 }  // namespace

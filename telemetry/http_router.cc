@@ -34,8 +34,8 @@ std::string FormDecode(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
       out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
       i += 2;
     } else {
@@ -107,8 +107,7 @@ HttpResponse HttpRouter::Route(const HttpRequest& request) const {
   } catch (const std::exception& e) {
     spdlog::error("http: handler for {} threw: {}", request.path, e.what());
   } catch (...) {
-    spdlog::error("http: handler for {} threw a non-exception",
-                  request.path);
+    spdlog::error("http: handler for {} threw a non-exception", request.path);
   }
   return TextResponse(500, "500 internal server error\n");
 }

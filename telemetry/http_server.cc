@@ -2,15 +2,14 @@
 // and the server's thread. Connections are telemetry/http_session.h.
 #include "telemetry/http_server.h"
 
-#include <exception>
-#include <list>
-#include <thread>
-#include <utility>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <exception>
+#include <list>
+#include <thread>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"

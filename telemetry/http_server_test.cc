@@ -25,8 +25,8 @@ class HttpServerTest : public ::testing::Test {
     server_.Handle("/metrics", MetricsHandler(registry_));
     server_.Handle("/echo", [](const HttpRequest& req) {
       HttpResponse r;
-      r.body = req.method + " " + req.path + " ?" + req.query + " name=" +
-               req.QueryParam("name").value_or("<none>");
+      r.body = req.method + " " + req.path + " ?" + req.query +
+               " name=" + req.QueryParam("name").value_or("<none>");
       r.headers.emplace_back("X-Test", "yes");
       return r;
     });
@@ -172,9 +172,9 @@ TEST_F(HttpServerTest, BindingAnOccupiedPortFails) {
 }
 
 TEST(HttpServerAddressTest, RejectsMalformedAddresses) {
-  for (const char* addr : {"", "127.0.0.1", "127.0.0.1:", "127.0.0.1:x",
-                           "127.0.0.1:70000", "::1:0", "[::1]", "[::1]0",
-                           "[::1]:-1"}) {
+  for (const char* addr :
+       {"", "127.0.0.1", "127.0.0.1:", "127.0.0.1:x", "127.0.0.1:70000",
+        "::1:0", "[::1]", "[::1]0", "[::1]:-1"}) {
     HttpServer server(addr);
     absl::Status s = server.Start();
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << addr << " " << s;

@@ -10,14 +10,13 @@
 #define JOULE_TELEMETRY_HTTP_SESSION_H_
 
 #include <array>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include "telemetry/http_router.h"
 

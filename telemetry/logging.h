@@ -21,8 +21,7 @@ inline constexpr char kLogPattern[] = "%Y-%m-%dT%H:%M:%S.%e%z [%^%l%$] [%t] %v";
 
 // "trace", "debug", "info", "warn" (or "warning"), "error", "critical",
 // "off"; case-insensitive. InvalidArgument, listing these, otherwise.
-absl::StatusOr<spdlog::level::level_enum> ParseLogLevel(
-    std::string_view level);
+absl::StatusOr<spdlog::level::level_enum> ParseLogLevel(std::string_view level);
 
 // Makes the stderr logger the default, with kLogPattern, at `level`; warnings
 // and worse are flushed at once. Calling it again changes the level. On an

@@ -57,8 +57,8 @@ std::vector<double> CheckedBounds(std::vector<double> bounds) {
       Die(absl::StrCat("histogram bound ", i, " is not finite"));
     }
     if (i > 0 && !(bounds[i - 1] < bounds[i])) {
-      Die(absl::StrCat("histogram bounds not strictly increasing at ", i,
-                       ": ", bounds[i - 1], " then ", bounds[i]));
+      Die(absl::StrCat("histogram bounds not strictly increasing at ", i, ": ",
+                       bounds[i - 1], " then ", bounds[i]));
     }
   }
   return bounds;
@@ -78,8 +78,7 @@ bool IsValidMetricName(std::string_view name) {
 }
 
 bool IsValidLabelName(std::string_view name) {
-  return IsValidName(name, /*allow_colon=*/false) &&
-         name.substr(0, 2) != "__";
+  return IsValidName(name, /*allow_colon=*/false) && name.substr(0, 2) != "__";
 }
 
 void Counter::Inc(double v) {
@@ -126,8 +125,7 @@ Histogram::Snapshot Histogram::Snap() const {
   return s;
 }
 
-std::vector<double> ExponentialBuckets(double start, double factor,
-                                       int count) {
+std::vector<double> ExponentialBuckets(double start, double factor, int count) {
   if (!(start > 0) || !(factor > 1) || count < 1) {
     Die(absl::StrCat("ExponentialBuckets(", start, ", ", factor, ", ", count,
                      "): need start > 0, factor > 1, count >= 1"));
@@ -202,9 +200,9 @@ Family<Counter>& Registry::AddCounter(const std::string& name,
                                       std::vector<std::string> label_names) {
   absl::MutexLock l(&mu_);
   CheckNew(name, label_names, MetricType::kCounter);
-  auto f = std::make_unique<Family<Counter>>(
-      name, help, std::move(label_names), MetricType::kCounter,
-      std::vector<double>{});
+  auto f = std::make_unique<Family<Counter>>(name, help, std::move(label_names),
+                                             MetricType::kCounter,
+                                             std::vector<double>{});
   Family<Counter>& ref = *f;
   families_.push_back(std::move(f));
   if (ref.label_names().empty()) ref.WithLabels({});

@@ -161,8 +161,8 @@ TEST(RegistryTest, UnlabelledFamiliesHaveTheirChildAtOnce) {
 
 TEST(RegistryTest, HistogramChildrenShareTheFamilyBounds) {
   Registry r;
-  auto& f = r.AddHistogram("joule_latency_seconds", "L.", {"device"},
-                           {0.01, 0.1});
+  auto& f =
+      r.AddHistogram("joule_latency_seconds", "L.", {"device"}, {0.01, 0.1});
   Histogram& h = f.WithLabels({"cpu0"});
   h.Observe(0.05);
   EXPECT_THAT(h.Snap().bounds, ElementsAre(0.01, 0.1));

@@ -60,9 +60,9 @@ void BuildRegistry(Registry& r) {
   r.AddGauge("joule_queue_depth", "Jobs waiting.", {"device", "class"});
   r.AddGauge("joule_up", "1 while serving.").WithLabels({}).Set(1);
 
-  auto& lat = r.AddHistogram("joule_job_latency_seconds",
-                             "Submit-to-finish latency.", {"device", "class"},
-                             ExponentialBuckets(0.0005, 2, 16));
+  auto& lat =
+      r.AddHistogram("joule_job_latency_seconds", "Submit-to-finish latency.",
+                     {"device", "class"}, ExponentialBuckets(0.0005, 2, 16));
   Histogram& h = lat.WithLabels({"npu0", "realtime"});
   for (double v : {0.0001, 0.0005, 0.003, 0.25, 1.5, 100.0}) h.Observe(v);
   lat.WithLabels({"cpu \"0\"", "batch\n"}).Observe(0.01);

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "platform/linux/cpufreq_controller.h"
 #include "gmock/gmock.h"
+#include "platform/linux/cpufreq_controller.h"
 
 namespace joule {
 

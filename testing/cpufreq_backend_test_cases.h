@@ -16,10 +16,10 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "gtest/gtest.h"
 #include "platform/linux/cpufreq_backend.h"
 #include "testing/fake_host.h"
 #include "testing/linux_test_tree.h"
-#include "gtest/gtest.h"
 
 namespace joule {
 

@@ -22,7 +22,6 @@ void BuildFullHost(FakeTree& tree) {
              "cpu3 0 0 0 0 0 0 0 0 0 0\n");
 }
 
-
 void BuildFakeCpufreqTree(FakeTree& tree) {
   struct Policy {
     int n;

@@ -87,12 +87,11 @@ bool TestHttpClient::ServerClosed() {
                             n = got;
                           });
   RunAll();
-  return n == 0 && (ec == asio::error::eof ||
-                    ec == asio::error::connection_reset);
+  return n == 0 &&
+         (ec == asio::error::eof || ec == asio::error::connection_reset);
 }
 
-absl::StatusOr<TestResponse> HttpGet(uint16_t port,
-                                     const std::string& target) {
+absl::StatusOr<TestResponse> HttpGet(uint16_t port, const std::string& target) {
   TestHttpClient client;
   absl::Status s = client.Connect("127.0.0.1", port);
   if (!s.ok()) return s;

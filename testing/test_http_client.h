@@ -7,13 +7,12 @@
 #ifndef JOULE_TESTING_TEST_HTTP_CLIENT_H_
 #define JOULE_TESTING_TEST_HTTP_CLIENT_H_
 
-#include <chrono>
-#include <cstdint>
-#include <string>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -27,12 +27,13 @@ class DaemonE2eTest : public DaemonFixture {
     return WriteFile(
         "policy.yaml",
         absl::StrCat("devices:\n  profile: ",
-                     SourcePath("devices/profiles/test_two_device.yaml"),
-                     "\n", extra));
+                     SourcePath("devices/profiles/test_two_device.yaml"), "\n",
+                     extra));
   }
 
   std::string Metrics() {
-    absl::StatusOr<TestResponse> r = HttpGet(daemon_->metrics_port(), "/metrics");
+    absl::StatusOr<TestResponse> r =
+        HttpGet(daemon_->metrics_port(), "/metrics");
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->body() : "";
   }
@@ -168,9 +169,9 @@ TEST_F(DaemonE2eTest, ZeroTimeJobIsAnsweredAtOnceWithItsJobId) {
       text.str(), std::regex("dispatch_overhead_s: [0-9.eE+-]+"),
       "dispatch_overhead_s: 0");
   ASSERT_NE(zero, text.str());
-  StartDaemon(WriteFile("zero-policy.yaml", "devices:\n  profile: " +
-                                                WriteFile("zero.yaml", zero) +
-                                                "\n"));
+  StartDaemon(
+      WriteFile("zero-policy.yaml",
+                "devices:\n  profile: " + WriteFile("zero.yaml", zero) + "\n"));
   auto trailing_id = [](const grpc::ClientContext& ctx) {
     auto md = ctx.GetServerTrailingMetadata();
     auto it = md.find("joule-job-id");
@@ -238,8 +239,7 @@ TEST_F(DaemonE2eTest, TheCallsOwnDeadlineBoundsTheJob) {
   ctx.set_deadline(std::chrono::system_clock::now() + seconds(5));
   v1::JobResult r;
   // Minutes of work cannot fit in a 5 s call.
-  grpc::Status s =
-      stub_->Submit(&ctx, CostJob(v1::PRECISION_FP32, 1e14), &r);
+  grpc::Status s = stub_->Submit(&ctx, CostJob(v1::PRECISION_FP32, 1e14), &r);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_NE(s.error_message().find("rejected at admission"), std::string::npos);
 }
@@ -283,8 +283,8 @@ TEST_F(DaemonE2eTest, ReloadAcceptsAGoodPolicyAndKeepsItAgainstABadOne) {
   ASSERT_TRUE(admin_->ReloadPolicy(&c1, req, &resp).ok());
   EXPECT_EQ(resp.policy().generation(), 2u);
 
-  const std::string bad = WriteFile(
-      "bad.yaml", "governor:\n  k: 2.0\n  up_thresold: 0.9\n");
+  const std::string bad =
+      WriteFile("bad.yaml", "governor:\n  k: 2.0\n  up_thresold: 0.9\n");
   grpc::ClientContext c2;
   req.set_path(bad);
   grpc::Status s = admin_->ReloadPolicy(&c2, req, &resp);
@@ -433,14 +433,12 @@ TEST_F(DaemonE2eTest, MetricsPassPromtoolAndNameEveryRequiredFamily) {
   daemon_->governor().Tick();
   const std::string m = Metrics();
   for (const char* name :
-       {"joule_jobs_total", "joule_job_latency_seconds",
-        "joule_queue_depth", "joule_device_frequency_hertz",
-        "joule_device_temperature_celsius", "joule_device_power_watts",
-        "joule_device_energy_joules_total", "joule_dvfs_transitions_total",
-        "joule_thermal_throttled", "joule_policy_reloads_total",
-        "joule_build_info"}) {
-    EXPECT_NE(m.find(std::string("# TYPE ") + name), std::string::npos)
-        << name;
+       {"joule_jobs_total", "joule_job_latency_seconds", "joule_queue_depth",
+        "joule_device_frequency_hertz", "joule_device_temperature_celsius",
+        "joule_device_power_watts", "joule_device_energy_joules_total",
+        "joule_dvfs_transitions_total", "joule_thermal_throttled",
+        "joule_policy_reloads_total", "joule_build_info"}) {
+    EXPECT_NE(m.find(std::string("# TYPE ") + name), std::string::npos) << name;
   }
   const std::string file = WriteFile("metrics.txt", m);
   const std::string cmd = "promtool check metrics < " + file + " 2>&1";

@@ -14,8 +14,8 @@
 #include <mutex>
 #include <string>
 
-#include "gtest/gtest.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "joule/v1/admin.grpc.pb.h"
 #include "joule/v1/scheduler.grpc.pb.h"
 #include "server/daemon.h"
@@ -45,7 +45,8 @@ struct AsyncCall {
   std::string JobId() {
     auto md = ctx.GetServerTrailingMetadata();
     auto it = md.find("joule-job-id");
-    return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
+    return it == md.end() ? ""
+                          : std::string(it->second.data(), it->second.size());
   }
 };
 
@@ -80,9 +81,9 @@ class DaemonFixture : public ::testing::Test {
     ASSERT_TRUE(d.ok()) << d.status();
     daemon_ = *std::move(d);
     ASSERT_TRUE(daemon_->Start().ok());
-    auto ch = grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(daemon_->grpc_port()),
-        grpc::InsecureChannelCredentials());
+    auto ch =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(daemon_->grpc_port()),
+                            grpc::InsecureChannelCredentials());
     stub_ = v1::Scheduler::NewStub(ch);
     admin_ = v1::Admin::NewStub(ch);
     channel_ = ch;
@@ -92,13 +93,12 @@ class DaemonFixture : public ::testing::Test {
     auto call = std::make_unique<AsyncCall>();
     call->req = req;
     AsyncCall* c = call.get();
-    stub_->async()->Submit(&c->ctx, &c->req, &c->resp,
-                           [c](grpc::Status s) {
-                             std::lock_guard<std::mutex> l(c->mu);
-                             c->status = std::move(s);
-                             c->done = true;
-                             c->cv.notify_all();
-                           });
+    stub_->async()->Submit(&c->ctx, &c->req, &c->resp, [c](grpc::Status s) {
+      std::lock_guard<std::mutex> l(c->mu);
+      c->status = std::move(s);
+      c->done = true;
+      c->cv.notify_all();
+    });
     return call;
   }
 

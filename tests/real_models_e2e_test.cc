@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "gmock/gmock.h"
 #include "api/scheduler_service.h"
+#include "gmock/gmock.h"
 #include "testing/test_http_client.h"
 #include "tests/cpu_onnx/cpu_models.h"
 #include "tests/daemon_fixture.h"
@@ -265,12 +265,14 @@ TEST_F(RealModelsE2eTest, WrongInputsFailInvalidArgumentNamingTheInput) {
   {
     v1::Tensor t = c.input;  // same bytes read as int32
     t.set_dtype(v1::DATA_TYPE_INT32);
-    refused.push_back({"dtype", t, "inputs[0].dtype: input 'x' of model 'cnn' is float32"});
+    refused.push_back(
+        {"dtype", t, "inputs[0].dtype: input 'x' of model 'cnn' is float32"});
   }
   {
     v1::Tensor t = c.input;
     t.set_name("image");
-    refused.push_back({"name", t, "inputs[0].name: model 'cnn' has no input 'image'"});
+    refused.push_back(
+        {"name", t, "inputs[0].name: model 'cnn' has no input 'image'"});
   }
   for (const BadInput& b : refused) {
     SCOPED_TRACE(b.what);

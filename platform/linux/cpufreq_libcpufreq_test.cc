@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "testing/cpufreq_backend_test_cases.h"
-#include "platform/linux/cpufreq_sysfs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/linux/cpufreq_sysfs.h"
+#include "testing/cpufreq_backend_test_cases.h"
 
 namespace joule {
 namespace {

@@ -1,14 +1,14 @@
-#include "platform/linux/cpufreq_factory.h"
 #include "platform/linux/cpufreq_sysfs.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "testing/cpufreq_backend_test_cases.h"
-#include "testing/linux_test_tree.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/linux/cpufreq_factory.h"
+#include "testing/cpufreq_backend_test_cases.h"
+#include "testing/linux_test_tree.h"
 
 namespace joule {
 namespace {

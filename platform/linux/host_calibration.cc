@@ -55,8 +55,7 @@ using MicroKernel = void (*)(int kc, const float* a, const float* b, float* c,
                              int ldc);
 
 template <int kNr>
-void KernelPortable(int kc, const float* a, const float* b, float* c,
-                    int ldc) {
+void KernelPortable(int kc, const float* a, const float* b, float* c, int ldc) {
   float acc[kMr][kNr];
   for (int r = 0; r < kMr; ++r) {
     for (int j = 0; j < kNr; ++j) acc[r][j] = c[r * ldc + j];
@@ -227,14 +226,13 @@ double MeasureBlockedGemm(int n, int threads, int reps, double budget_s) {
   std::vector<float> a = Ramp(nn, 0.01f), b = Ramp(nn, 0.02f), c(nn);
   const int blocks = n / kMc;
   const int workers = std::max(1, std::min(threads, blocks));
-  return BestOpsPerS(2.0 * n * n * static_cast<double>(n), reps, budget_s,
-                     [&] {
-                       RunOnThreads(workers, [&](int t) {
-                         const int lo = blocks * t / workers * kMc;
-                         const int hi = blocks * (t + 1) / workers * kMc;
-                         GemmRows(n, a.data(), b.data(), c.data(), lo, hi);
-                       });
-                     });
+  return BestOpsPerS(2.0 * n * n * static_cast<double>(n), reps, budget_s, [&] {
+    RunOnThreads(workers, [&](int t) {
+      const int lo = blocks * t / workers * kMc;
+      const int hi = blocks * (t + 1) / workers * kMc;
+      GemmRows(n, a.data(), b.data(), c.data(), lo, hi);
+    });
+  });
 }
 
 double MeasureOpenCvGemm(int n, int reps, double budget_s) {
@@ -327,10 +325,9 @@ absl::StatusOr<HostCalibration> CalibrateHost(
         cal.gemm_blocked_n, cal.threads, q ? 3 : 5, q ? 0.1 : 1.5);
     cal.gemm_opencv_ops_per_s =
         MeasureOpenCvGemm(cal.gemm_opencv_n, q ? 2 : 3, q ? 0.05 : 0.8);
-    cal.mem_bw_bytes_per_s =
-        MeasureTriad(static_cast<size_t>(cal.stream_array_bytes) /
-                         sizeof(double),
-                     cal.threads, cal.stream_passes);
+    cal.mem_bw_bytes_per_s = MeasureTriad(
+        static_cast<size_t>(cal.stream_array_bytes) / sizeof(double),
+        cal.threads, cal.stream_passes);
   } catch (const std::bad_alloc&) {
     return absl::InternalError(absl::StrFormat(
         "host calibration: cannot allocate 3 x %.0f MiB for STREAM",

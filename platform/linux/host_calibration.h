@@ -56,7 +56,7 @@ struct HostCalibration {
   double gemm_opencv_ops_per_s = 0;
   int gemm_blocked_n = 0;  // square matrix size of each GEMM
   int gemm_opencv_n = 0;
-  std::string gemm_kernel;  // "avx512", "avx2+fma" or "portable"
+  std::string gemm_kernel;        // "avx512", "avx2+fma" or "portable"
   double stream_array_bytes = 0;  // per array
   int stream_passes = 0;
 
@@ -74,8 +74,7 @@ absl::StatusOr<HostCalibration> CalibrateHost(
 // REQUIRES: n > 0 and n % kBlockedGemmMultiple == 0; threads >= 1.
 // Exposed so the test can check it against a naive product.
 inline constexpr int kBlockedGemmMultiple = 192;
-void BlockedSgemm(int n, const float* a, const float* b, float* c,
-                  int threads);
+void BlockedSgemm(int n, const float* a, const float* b, float* c, int threads);
 // The micro-kernel BlockedSgemm runs on this machine.
 const char* BlockedSgemmKernelName();
 

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "platform/linux/cpufreq_sysfs.h"
-#include "platform/linux/sysfs.h"
 #include "platform/linux/proc_stat.h"
+#include "platform/linux/sysfs.h"
 #include "spdlog/spdlog.h"
 
 namespace joule {

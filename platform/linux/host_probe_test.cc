@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "testing/fake_host.h"
-#include "testing/linux_test_tree.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fake_host.h"
+#include "testing/linux_test_tree.h"
 
 namespace joule {
 namespace {
@@ -15,7 +15,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
 
 TEST(HostProbeTest, AnEmptyRootHasNothing) {
   FakeTree empty;

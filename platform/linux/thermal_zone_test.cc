@@ -3,9 +3,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "testing/linux_test_tree.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/linux_test_tree.h"
 
 namespace joule {
 namespace {
