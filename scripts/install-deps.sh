@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages joule builds and tests with, when missing.
-# Uses sudo only when not root. Prints nothing when all are present.
+# Installs the Debian packages joule builds and tests with, when missing,
+# then ONNX Runtime's shared library (scripts/fetch-onnxruntime.sh, from the
+# npm registry at a pinned version and checksum). Uses sudo only when not
+# root. Prints nothing when all are present.
 set -euo pipefail
 
 packages=(
@@ -9,7 +11,7 @@ packages=(
   libabsl-dev libboost-dev libboost-system-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev nghttp2-client
-  libopencv-dnn-dev libonnx-dev python3-onnx python3-numpy
+  libopencv-dnn-dev libonnx-dev python3-onnx python3-numpy libssl-dev
   prometheus
 )
 
@@ -19,11 +21,13 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "Installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+"$(dirname "${BASH_SOURCE[0]}")/fetch-onnxruntime.sh"
