@@ -51,7 +51,7 @@ bool GenerateModels(const std::string& dir,
 // false if the model or its input is missing.
 bool LoadModelFiles(const std::string& dir, Model* m);
 
-// One inference as CpuOnnxExecutor::RunModel does it: input bytes into a
+// One inference as OpenCvModel::Run does it: input bytes into a
 // cv::Mat, setInput, forward, outputs copied out as bytes. OpenCV's
 // exceptions (cv::Exception) are the caller's to catch.
 std::string DirectInference(Model* m);

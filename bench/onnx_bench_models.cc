@@ -1,8 +1,8 @@
 // onnx_throughput_bench's models and its direct path (bench/onnx_bench.h):
 // generates the models (tests/cpu_onnx/make_cpu_models.py and the two larger
 // ones below), loads their files, and runs one inference as
-// CpuOnnxExecutor::RunModel does, with OpenCV DNN called in-process: the
-// baseline the jouled path is measured against.
+// OpenCvModel::Run (executors/cpu_onnx_runtime.cc) does, with OpenCV DNN
+// called in-process: the baseline the jouled path is measured against.
 #include <chrono>
 #include <cstdlib>
 #include <cstring>

@@ -4,7 +4,7 @@
 //
 //   direct   cv::dnn::readNetFromONNX on the model's bytes, then in a loop:
 //            copy the input into a cv::Mat, setInput, forward, copy the
-//            outputs out (what CpuOnnxExecutor::RunModel does per job).
+//            outputs out (what OpenCvModel::Run does per job).
 //   jouled   an in-process Daemon (RealClock, 127.0.0.1 port 0, no governor
 //            thread so the P-state and so the calibration key stay put), the
 //            model registered by bytes over gRPC, then Submit over loopback

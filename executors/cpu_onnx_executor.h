@@ -1,248 +1,45 @@
-// CpuOnnxExecutor: an Executor that runs ONNX models for real on the host CPU
-// with OpenCV DNN (Debian's libopencv-dnn, 4.6), the `cpu_onnx` executor of
-// docs/ARCHITECTURE.md ("Devices").
+// CpuOnnxExecutor: the `cpu_onnx` executor of docs/ARCHITECTURE.md
+// ("Devices"): a ModelExecutor (model_executor.h: the queue, worker thread,
+// cancelling, shutdown and cost-only jobs, all documented there) over
+// CpuOnnxRuntime (cpu_onnx_runtime.h: ONNX models on the host CPU with OpenCV
+// DNN, the refusals and the fusion workaround), with one options struct for
+// both and the OpenCV view of a loaded model (Info).
 //
-// Models are loaded once each (LoadModel: cv::dnn::readNetFromONNX from the
-// bytes, then one warm-up forward pass) and kept, one cv::dnn::Net per model,
-// until UnloadModel. A model OpenCV 4.6 cannot import or run (e.g. opset-11
-// Clip with tensor min/max, or a Mul broadcasting a 1-D constant over a
-// rank-3 tensor, as a LayerNorm exported from PyTorch does) is refused at
-// LoadModel with FAILED_PRECONDITION "cpu_onnx cannot import model 'x':
-// <OpenCV's message>": the "CPU unsupported for this model" path, which
-// SupportsModel() reports to placement.
-//
-// OpenCV 4.6's layer fusion silently computes wrong results for some graphs:
-// a Mul/Div by a scalar after a MatMul of two activations (the 1/sqrt(d)
-// scale of every attention block) is dropped. Fusion is therefore turned off
-// per model when the graph has that pattern (CpuOnnxFusion::kAuto; see
-// there), which costs some speed and never correctness.
-//
-// Jobs: Start() queues the job to the executor's one worker thread (FIFO;
-// the net runs there, never on the caller's thread) and returns. The worker
-// checks the inputs against the model (every model input given exactly once
-// by name, FLOAT32, the model's rank and static dims; anything else fails
-// the job INVALID_ARGUMENT naming the input), runs the forward pass, and
-// calls `done` with FLOAT32 outputs in the model's output order,
-// measured_time from the injected Clock (the run: binding inputs, forward,
-// copying outputs), energy_j from the caller's power model (see
-// CpuOnnxExecutorOptions::energy_for) and simulated = false.
-//
-// A job that names no model (given only by a cost) is handed to a
-// SimulatedExecutor the executor owns, so a real CPU device still serves
-// cost-only jobs exactly as a simulated one does: it holds the device for
-// its predicted time on the clock (handed over inside Start() when the
-// device is idle, else when the worker reaches it in the queue), then
-// completes marked simulated with the predicted energy, `done` running on
-// the clock's timer thread (ManualClock: inside Advance()). One of no
-// predicted time completes during the hand-over, as SimulatedExecutor::Start
-// completes it.
-//
-// Cancel() removes a queued job (true; its `done` never runs), stops a
-// running cost-only job through the simulated executor (true unless its
-// completion has begun), and cannot stop a running model (false). BusyTime()
-// is the model jobs' time plus the simulated executor's. The destructor lets
-// a running model finish, fails a running cost-only job and every queued job
-// with CANCELLED and joins the worker: every accepted job gets `done`
-// exactly once.
-//
-// Thread-safe: every method may be called from any thread. `done` runs on the
-// worker thread (model jobs and jobs failed at shutdown) or the clock's timer
-// thread (cost-only jobs; one of no predicted time: the thread handing it
-// over, which is Start()'s caller on an idle device), without the executor's
-// lock held, so it may call Start() (the scheduler dispatches the next job
-// from it). LoadModel runs the import and warm-up on the calling thread,
-// concurrently with jobs of other models. The clock must outlive the
-// executor; as with SimulatedExecutor, destroying the executor must not race
-// a cost-only completion already running on the timer thread, and must not
-// happen inside a `done`.
+// Thread-safe, as ModelExecutor.
 #ifndef JOULE_EXECUTORS_CPU_ONNX_EXECUTOR_H_
 #define JOULE_EXECUTORS_CPU_ONNX_EXECUTOR_H_
 
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
-#include <memory>
-#include <optional>
 #include <string>
-#include <thread>
-#include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "core/clock.h"
-#include "core/tensor.h"
-#include "devices/executor.h"
-#include "executors/simulated_executor.h"
+#include "executors/cpu_onnx_runtime.h"
+#include "executors/model_executor.h"
 
 namespace joule {
 
-// OpenCV's layer fusion (Conv+BN+ReLU and the like; net.enableFusion).
-enum class CpuOnnxFusion {
-  // On, except for graphs OpenCV 4.6 is known to fuse wrongly: a MatMul or
-  // Gemm whose two operands are both computed (not weights) — OpenCV drops a
-  // scale/activation fused into it — or a Pow (opencv/opencv#22649).
-  kAuto,
-  kOn,
-  kOff,
-};
-
+// ModelExecutorOptions and CpuOnnxRuntimeOptions in one (see each there).
 struct CpuOnnxExecutorOptions {
-  // Threads OpenCV uses inside one forward pass (cv::setNumThreads, applied
-  // at construction). OpenCV's thread pool is process-wide, so the last
-  // executor constructed with a nonzero value wins. 0: OpenCV's default (all
-  // cores).
+  // CpuOnnxRuntimeOptions.
   int num_threads = 0;
-  // The energy of one run: the caller's power model times the measured
-  // time, e.g. (static_power_w + pstates[pstate].dynamic_power_w) · t. It is
-  // modelled, not measured: with RAPL present (powercap energy_uj) the
-  // caller may difference the counter around the run instead; this is the
-  // hook for that. Unset: energy_j = 0. Runs on the worker thread.
-  std::function<double(Duration elapsed, int pstate)> energy_for;
-  // A job with no model (a cost-only submission) is simulated: it holds the
-  // device for its predicted time on the clock and completes with the
-  // predicted energy, marked simulated (see the top). False: such jobs fail
-  // FAILED_PRECONDITION.
-  bool simulate_cost_only_jobs = true;
-  // Run one forward pass on zeros at LoadModel (dynamic dims set to 1):
-  // OpenCV 4.6 imports some graphs it then fails to run, and the warm-up
-  // turns those into a LoadModel error instead of failed jobs. It also
-  // takes OpenCV's one-off setup (layer fusion, allocation) out of the
-  // first job's measured time.
   bool warm_up_on_load = true;
   CpuOnnxFusion fusion = CpuOnnxFusion::kAuto;
-  // Test and tracing hook: runs once a job is running (it left the queue; a
-  // cost-only job has been handed to the simulated executor, so its
-  // completion is on the clock), before its model runs; on the worker thread,
-  // or for a cost-only job started by Start() on an idle device, on the
-  // caller's thread. Without the executor's lock held.
+  // ModelExecutorOptions.
+  std::function<double(Duration elapsed, int pstate)> energy_for;
+  bool simulate_cost_only_jobs = true;
   std::function<void(uint64_t job_id)> on_job_started;
 };
 
-// A model input or output as the ONNX graph declares it.
-struct CpuOnnxTensorInfo {
-  std::string name;
-  DataType dtype = DataType::kUnspecified;  // kUnspecified: not one we map
-  bool rank_known = false;
-  std::vector<int64_t> shape;  // when rank_known; -1 for a dynamic dim
-};
-
-struct CpuOnnxModelInfo {
-  std::vector<CpuOnnxTensorInfo> inputs;   // weights listed as inputs excluded
-  std::vector<CpuOnnxTensorInfo> outputs;  // in the order jobs get them
-  bool fusion = true;
-  // Why fusion is off under kAuto, e.g. "MatMul 'scores' multiplies two
-  // computed tensors"; empty otherwise.
-  std::string fusion_note;
-};
-
-class CpuOnnxExecutor final : public Executor {
+class CpuOnnxExecutor final : public ModelExecutor {
  public:
   // REQUIRES: clock non-null.
   explicit CpuOnnxExecutor(Clock* clock, CpuOnnxExecutorOptions options = {});
-  ~CpuOnnxExecutor() override;
 
-  CpuOnnxExecutor(const CpuOnnxExecutor&) = delete;
-  CpuOnnxExecutor& operator=(const CpuOnnxExecutor&) = delete;
-
-  // Imports `onnx_bytes` (a serialized onnx.ModelProto) under `name`.
-  //   OK                   loaded; or already loaded with the same bytes
-  //                        (nothing is imported twice)
-  //   INVALID_ARGUMENT     empty name, or the bytes are not an ONNX model
-  //   ALREADY_EXISTS       `name` is loaded with different bytes (unload
-  //                        it first)
-  //   FAILED_PRECONDITION  "cpu_onnx cannot import model 'x': ..." — OpenCV
-  //                        refused the graph or failed its warm-up run, or
-  //                        an input is not FLOAT32
-  absl::Status LoadModel(const std::string& name,
-                         const std::string& onnx_bytes);
-  // As LoadModel, reading the bytes from `path` (at most 1 GiB); an
-  // unreadable file is an error naming the path.
-  absl::Status LoadModelFromFile(const std::string& name,
-                                 const std::string& path);
-  // Queued jobs of the model that start after this fail FAILED_PRECONDITION;
-  // a running one finishes. Unknown names are ignored.
-  void UnloadModel(const std::string& name);
-  bool Supports(const std::string& name) const;
-  std::vector<std::string> Models() const;
-  // NOT_FOUND when the model is not loaded.
+  // What the graph declares and whether OpenCV fuses it; NOT_FOUND when the
+  // model is not loaded.
   absl::StatusOr<CpuOnnxModelInfo> Info(const std::string& name) const;
-
-  // Executor.
-  void Start(const ExecRequest& req, DoneCallback done) override;
-  bool Cancel(uint64_t job_id) override;
-  Duration BusyTime() const override;
-  bool simulated() const override { return false; }
-  // Loaded models; and the empty name (cost-only jobs) when
-  // simulate_cost_only_jobs.
-  bool SupportsModel(const std::string& model) const override;
-
-  // Jobs accepted and not yet started.
-  size_t QueuedJobs() const;
-
- private:
-  struct Model;  // the cv::dnn::Net and the graph's inputs and outputs
-  struct Job {
-    ExecRequest req;
-    DoneCallback done;
-  };
-  // The job holding the device: a model job the worker runs, or a cost-only
-  // job sim_ runs.
-  struct Running {
-    uint64_t job_id = 0;
-    bool cost_only = false;
-    // Model jobs: when the worker took it.
-    TimePoint since{};
-    // Cost-only jobs: tells this job's completion from another's.
-    uint64_t seq = 0;
-    // Cost-only jobs: claimed, and sim_.Start() has not returned yet.
-    bool handing_over = false;
-    // Cost-only jobs: the caller's, until sim_ completes the job.
-    DoneCallback done;
-  };
-
-  void WorkerMain();
-  bool WorkReadyLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // No cost-only job is on its way to sim_; Cancel() and the destructor wait
-  // for it.
-  bool NotHandingOverLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool SimulatesLocally(const ExecRequest& req) const {
-    return req.model.empty() && options_.simulate_cost_only_jobs;
-  }
-  // Makes the cost-only job `job_id` the running one, to be handed over;
-  // returns its seq.
-  // REQUIRES: mu_ held, nothing running.
-  uint64_t ClaimForCostOnlyLocked(uint64_t job_id, DoneCallback done)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Starts the claimed cost-only job `seq` on sim_, then runs
-  // on_job_started.
-  // REQUIRES: mu_ not held.
-  void HandOver(const ExecRequest& req, uint64_t seq) ABSL_LOCKS_EXCLUDED(mu_);
-  // sim_'s `done` for the cost-only job claimed as `seq`.
-  void CostOnlyDone(uint64_t seq, const ExecResult& result)
-      ABSL_LOCKS_EXCLUDED(mu_);
-  // Runs a model job (or fails it) on the worker thread.
-  ExecResult RunJob(const ExecRequest& req);
-  ExecResult RunModel(const ExecRequest& req, Model* model);
-
-  Clock* const clock_;
-  const CpuOnnxExecutorOptions options_;
-  // Runs the cost-only jobs, one at a time like everything here: it is
-  // handed one only while nothing else runs.
-  SimulatedExecutor sim_;
-
-  mutable absl::Mutex mu_;
-  std::map<std::string, std::shared_ptr<Model>> models_ ABSL_GUARDED_BY(mu_);
-  std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<Running> running_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
-  // Finished model jobs; sim_ counts the cost-only ones.
-  Duration busy_ ABSL_GUARDED_BY(mu_){0};
-
-  std::thread worker_;  // last: starts after everything above exists
 };
 
 }  // namespace joule

@@ -1,7 +1,7 @@
-// How the cpu_onnx executor (cpu_onnx_executor.h) reads what a model
-// declares from its ONNX graph, checks a job's tensors against it, and moves
-// tensors in and out of OpenCV: the graph and I/O side of CpuOnnxExecutor,
-// which keeps the models and runs the jobs. Internal to the executor.
+// How the cpu_onnx runtime (cpu_onnx_runtime.h) reads what a model declares
+// from its ONNX graph, checks a job's tensors against it, and moves tensors
+// in and out of OpenCV: the graph and I/O side of CpuOnnxRuntime, which
+// imports and runs the models. Internal to the runtime.
 //
 // Thread-safe (pure functions).
 #ifndef JOULE_EXECUTORS_CPU_ONNX_IO_H_
@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "core/tensor.h"
-#include "executors/cpu_onnx_executor.h"
+#include "executors/cpu_onnx_runtime.h"
 #include "opencv2/core.hpp"
 
 namespace joule {

@@ -1,6 +1,7 @@
-// Test-only helpers shared by the CpuOnnxExecutor tests
+// Test-only helpers shared by the ModelExecutor tests
 // (cpu_onnx_executor_test.cc: models, refusals and bad inputs;
-// cpu_onnx_executor_queue_test.cc: queueing, cancelling, shutting down): the
+// cpu_onnx_executor_queue_test.cc: queueing, cancelling, shutting down;
+// model_executor_test.cc and onnxruntime/ort_runtime_test.cc): the
 // MLP test model's reference computation, waiting for `done` and for a job
 // to start without sleeping, and building and running jobs.
 //
@@ -140,7 +141,7 @@ inline ExecRequest Job(uint64_t id, const std::string& model,
   return req;
 }
 
-inline ExecResult RunOnce(CpuOnnxExecutor& ex, const ExecRequest& req) {
+inline ExecResult RunOnce(Executor& ex, const ExecRequest& req) {
   Done done;
   ex.Start(req, done.Callback());
   ExecResult r = done.Wait();

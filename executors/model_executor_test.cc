@@ -1,0 +1,158 @@
+// ModelExecutor's own part over a fake ModelRuntime: loading once and
+// refusing other bytes under a loaded name, the runtime's refusals passed on
+// unchanged, the measured time and energy of a run on a manual clock, a
+// failing run failing only its job, and unloading while a job runs. The
+// queue, cancelling and shutdown: cpu_onnx_executor_queue_test.cc (the same
+// class, over OpenCV DNN).
+#include "executors/model_executor.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "executors/cpu_onnx_test_helpers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace joule {
+namespace {
+
+using cpu_onnx_test::Done;
+using cpu_onnx_test::Job;
+using cpu_onnx_test::RunOnce;
+using ::testing::ElementsAre;
+
+// Counts Loads; a model's Run advances the manual clock by its run time and
+// echoes its inputs, or fails when the first input is named "fail", or calls
+// during_run first when it is named "unload". A model whose bytes are
+// "refuse" is refused.
+class FakeRuntime final : public ModelRuntime {
+ public:
+  explicit FakeRuntime(ManualClock* clock) : clock_(clock) {}
+  std::string Name() const override { return "fake"; }
+  absl::StatusOr<std::shared_ptr<RuntimeModel>> Load(
+      const std::string& name, const std::string& bytes) override {
+    absl::MutexLock l(&mu_);
+    ++loads_;
+    if (bytes == "refuse") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("fake refused model '", name, "'"));
+    }
+    return std::make_shared<Model>(clock_, this);
+  }
+  int loads() {
+    absl::MutexLock l(&mu_);
+    return loads_;
+  }
+  // Set before the job that calls it starts (the executor's queue orders
+  // the two).
+  std::function<void()> during_run;
+
+ private:
+  class Model final : public RuntimeModel {
+   public:
+    Model(ManualClock* clock, FakeRuntime* runtime)
+        : clock_(clock), runtime_(runtime) {}
+    absl::StatusOr<std::vector<Tensor>> Run(
+        const std::vector<Tensor>& inputs) override {
+      if (!inputs.empty() && inputs[0].name == "unload") runtime_->during_run();
+      clock_->Advance(std::chrono::milliseconds(5));
+      if (!inputs.empty() && inputs[0].name == "fail") {
+        return absl::InternalError("fake run failed");
+      }
+      return inputs;
+    }
+
+   private:
+    ManualClock* const clock_;
+    FakeRuntime* const runtime_;
+  };
+
+  ManualClock* const clock_;
+  absl::Mutex mu_;
+  int loads_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+struct Fixture {
+  explicit Fixture(ModelExecutorOptions options = {}) {
+    auto rt = std::make_unique<FakeRuntime>(&clock);
+    runtime = rt.get();
+    ex = std::make_unique<ModelExecutor>(&clock, std::move(rt), options);
+  }
+  ManualClock clock;
+  FakeRuntime* runtime = nullptr;
+  std::unique_ptr<ModelExecutor> ex;
+};
+
+Tensor Named(const std::string& name) {
+  return MakeFloat32Tensor(name, {1}, {1.5f});
+}
+
+TEST(ModelExecutorTest, LoadsOnceAndRefusesOtherBytesUnderALoadedName) {
+  Fixture f;
+  EXPECT_EQ(f.ex->runtime_name(), "fake");
+  EXPECT_TRUE(f.ex->LoadModel("m", "bytes").ok());
+  EXPECT_TRUE(f.ex->LoadModel("m", "bytes").ok());
+  EXPECT_EQ(f.runtime->loads(), 1);
+  absl::Status s = f.ex->LoadModel("m", "other bytes");
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(std::string(s.message()),
+            "fake: model 'm' is already loaded from different bytes; unload "
+            "it first");
+  EXPECT_EQ(f.ex->LoadModel("", "bytes").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(f.runtime->loads(), 1);
+  f.ex->UnloadModel("m");
+  EXPECT_FALSE(f.ex->SupportsModel("m"));
+  EXPECT_TRUE(f.ex->LoadModel("m", "other bytes").ok());
+  EXPECT_THAT(f.ex->Models(), ElementsAre("m"));
+  EXPECT_TRUE(f.ex->Model("m").ok());
+  EXPECT_EQ(f.ex->Model("x").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(ModelExecutorTest, TheRuntimesRefusalIsPassedOnUnchanged) {
+  Fixture f;
+  absl::Status s = f.ex->LoadModel("m", "refuse");
+  EXPECT_EQ(s, absl::FailedPreconditionError("fake refused model 'm'"));
+  EXPECT_FALSE(f.ex->SupportsModel("m"));
+}
+
+TEST(ModelExecutorTest, ARunIsTimedOnTheClockAndAFailureFailsOnlyItsJob) {
+  ModelExecutorOptions options;
+  options.energy_for = [](Duration t, int pstate) {
+    return pstate * ToSeconds(t);
+  };
+  Fixture f(options);
+  ASSERT_TRUE(f.ex->LoadModel("m", "bytes").ok());
+  ExecResult bad = RunOnce(*f.ex, Job(1, "m", {Named("fail")}));
+  EXPECT_EQ(bad.status, absl::InternalError("fake run failed"));
+  EXPECT_TRUE(bad.outputs.empty());
+  ExecResult good = RunOnce(*f.ex, Job(2, "m", {Named("x")}));
+  ASSERT_TRUE(good.status.ok()) << good.status;
+  EXPECT_FALSE(good.simulated);
+  EXPECT_EQ(good.measured_time, std::chrono::milliseconds(5));
+  EXPECT_DOUBLE_EQ(good.energy_j, 3 * 0.005);  // Job() runs at P-state 3
+  ASSERT_EQ(good.outputs.size(), 1u);
+  EXPECT_EQ(good.outputs[0].name, "x");
+  EXPECT_EQ(f.ex->BusyTime(), std::chrono::milliseconds(10));
+}
+
+TEST(ModelExecutorTest, UnloadingWhileAJobRunsLetsItFinish) {
+  Fixture f;
+  ASSERT_TRUE(f.ex->LoadModel("m", "bytes").ok());
+  f.runtime->during_run = [&f] { f.ex->UnloadModel("m"); };
+  Done running, queued;
+  f.ex->Start(Job(1, "m", {Named("unload")}), running.Callback());
+  f.ex->Start(Job(2, "m", {Named("x")}), queued.Callback());
+  EXPECT_TRUE(running.Wait().status.ok());
+  ExecResult r = queued.Wait();
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(std::string(r.status.message()), "fake: model 'm' is not loaded");
+}
+
+}  // namespace
+}  // namespace joule
