@@ -316,6 +316,7 @@ TEST(OrtSessionTest, ModelsOrtRefusesAreInvalidArgument) {
 }
 
 TEST(OrtSessionTest, ProvidersTheLibraryLacksAreRefusedByName) {
+  ASSERT_NE(Library(), nullptr);
   const std::string path = Library()->path();
   // "cuda" and "tensorrt": the dedicated entries take any case.
   for (const char* provider :
