@@ -2,8 +2,9 @@
 """Checks the layering of docs/ARCHITECTURE.md ("Data flow") on every
 #include of every C++ source under the repository: a folder includes only
 itself and folders of a lower rank. Folders of the same rank are siblings
-and include neither each other. Test sources (*_test.cc, and everything in
-testing/ and tests/) may also include testing/ and tests/.
+and include neither each other. Test sources (*_test.cc, the test-only
+headers *_test_util.h and *_test_helpers.h, and everything in testing/ and
+tests/) may also include testing/ and tests/.
 
 Usage: check_layout.py [REPO_ROOT]. Prints each offending include as
 FILE:LINE: ... and exits 1 if there is any.
@@ -40,7 +41,8 @@ def folder_of(path):
 
 
 def is_test_source(rel):
-    return rel.endswith("_test.cc") or folder_of(rel) in TEST_ONLY
+    return (rel.endswith(("_test.cc", "_test_util.h", "_test_helpers.h"))
+            or folder_of(rel) in TEST_ONLY)
 
 
 def check(root):

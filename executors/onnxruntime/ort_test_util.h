@@ -10,7 +10,6 @@
 #define JOULE_EXECUTORS_ONNXRUNTIME_ORT_TEST_UTIL_H_
 
 #include <dirent.h>
-#include <sys/stat.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +23,7 @@
 #include "core/tensor.h"
 #include "executors/onnxruntime/ort_library.h"
 #include "gtest/gtest.h"
+#include "testing/generated_files.h"
 
 namespace joule::ort_test {
 
@@ -39,25 +39,13 @@ inline std::shared_ptr<const OrtLibrary> Library() {
   return *lib;
 }
 
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_files::ReadFile;
 
 inline const std::string& OrtModelsDir() {
   static const std::string* dir = [] {
     auto* d = new std::string(JOULE_ORT_MODELS_DIR);
-    struct stat st;
-    if (stat((*d + "/double_in.onnx").c_str(), &st) != 0) {  // written last
-      const std::string cmd = std::string("/usr/bin/python3 ") +
-                              JOULE_MAKE_ORT_MODELS_PY + " " + *d;
-      if (std::system(cmd.c_str()) != 0) {
-        ADD_FAILURE() << "could not generate the test models: " << cmd;
-      }
-    }
+    test_files::GenerateUnlessPresent(*d, JOULE_MAKE_ORT_MODELS_PY,
+                                      "double_in.onnx");
     return d;
   }();
   return *dir;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/scoped_fd.h"
 
 namespace joule {
 namespace {
@@ -37,21 +38,6 @@ absl::Status ParseError(const std::string& path, absl::string_view what,
       absl::StrCat(path, ": expected ", what, ", got ", Quote(text)));
 }
 
-// Closes a file descriptor on every return path.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 std::string HostPath(const std::string& root, absl::string_view relative) {
@@ -63,7 +49,7 @@ std::string HostPath(const std::string& root, absl::string_view relative) {
 }
 
 absl::StatusOr<std::string> ReadSysfsFile(const std::string& path) {
-  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  ScopedFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return absl::ErrnoToStatus(errno, path);
   std::string out;
   char buf[4096];
@@ -143,7 +129,7 @@ absl::StatusOr<int64_t> ReadSysfsInt64(const std::string& path) {
 }
 
 absl::Status WriteSysfsFile(const std::string& path, absl::string_view value) {
-  Fd fd(open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  ScopedFd fd(open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
   if (fd.get() < 0)
     return absl::ErrnoToStatus(errno, absl::StrCat("open ", path));
   ssize_t n;

@@ -8,8 +8,6 @@
 #ifndef JOULE_TESTS_CPU_ONNX_CPU_MODELS_H_
 #define JOULE_TESTS_CPU_ONNX_CPU_MODELS_H_
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -19,35 +17,20 @@
 
 #include "core/tensor.h"
 #include "gtest/gtest.h"
+#include "testing/generated_files.h"
 
 namespace joule::cpu_models {
 
-inline bool Exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
+using test_files::ReadFile;
 
 inline const std::string& ModelsDir() {
   static const std::string* dir = [] {
     auto* d = new std::string(JOULE_CPU_ONNX_MODELS_DIR);
-    if (!Exists(*d + "/clip11.onnx")) {  // the generator writes it last
-      const std::string cmd = std::string("/usr/bin/python3 ") +
-                              JOULE_MAKE_CPU_MODELS_PY + " " + *d;
-      if (std::system(cmd.c_str()) != 0) {
-        ADD_FAILURE() << "could not generate the test models: " << cmd;
-      }
-    }
+    test_files::GenerateUnlessPresent(*d, JOULE_MAKE_CPU_MODELS_PY,
+                                      "clip11.onnx");
     return d;
   }();
   return *dir;
-}
-
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 inline std::string ModelBytes(const std::string& name) {
