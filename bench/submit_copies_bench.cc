@@ -343,14 +343,29 @@ bool Setup(Pipeline* p, const std::string& dir) {
   return true;
 }
 
-// One Submit through the pieces; adds each stage's counts.
+// One call's messages on an arena whose first block is this object; the
+// job's inputs borrow the request's bytes and share it, as they share the
+// service's SubmitArenaHolder.
+struct CallMessages {
+  static google::protobuf::ArenaOptions Options(char* block) {
+    google::protobuf::ArenaOptions o;
+    o.initial_block = block;
+    o.initial_block_size = kBlockBytes;
+    return o;
+  }
+  CallMessages() : arena(Options(block)) {}
+  static constexpr size_t kBlockBytes = 4096;
+  alignas(16) char block[kBlockBytes];
+  google::protobuf::Arena arena;  // after block: destroyed before it
+};
+
+// One Submit through the pieces; adds each stage's counts. The holder is
+// made before counting starts (gRPC makes it before the call), and held
+// here to the end (gRPC holds it until the call is over).
 bool OneSubmit(Pipeline* p, const std::string& model, Counts* parse,
                Counts* joule, Counts* serialize, bool* borrowed, bool* moved) {
-  alignas(16) static char block[4096];
-  google::protobuf::ArenaOptions options;
-  options.initial_block = block;
-  options.initial_block_size = sizeof(block);
-  google::protobuf::Arena arena(options);
+  const auto call = std::make_shared<CallMessages>();
+  google::protobuf::Arena& arena = call->arena;
   std::string out;
   bool ok = true;
 
@@ -361,15 +376,15 @@ bool OneSubmit(Pipeline* p, const std::string& model, Counts* parse,
   const Counts c1 = Now();
   auto* resp = google::protobuf::Arena::CreateMessage<v1::JobResult>(&arena);
   absl::StatusOr<JobSpec> spec =
-      SpecFromProto(*req, p->models, p->clock.Now(), std::nullopt);
+      SpecFromProto(*req, p->models, p->clock.Now(), std::nullopt, call);
   absl::Notification done;
   bool completed = false;
   if (spec.ok()) {
     absl::Status s =
-        p->scheduler->Enqueue(*std::move(spec), [&](const JobInfo& info) {
+        p->scheduler->Enqueue(*std::move(spec), [&](JobInfo&& info) {
           completed = info.state == JobState::kCompleted;
           if (!completed) std::cerr << info.error << "\n";
-          JobInfoToProto(info, resp);
+          JobInfoToProto(std::move(info), resp);
           done.Notify();
         });
     if (s.ok()) done.WaitForNotification();

@@ -228,7 +228,7 @@ TEST_F(BadInputTest, WrongDtype) {
   t.name = "x";
   t.dtype = DataType::kInt32;
   t.shape = {1, kIn};
-  t.bytes.assign(4 * kIn, '\0');
+  t.bytes = std::string(4 * kIn, '\0');
   absl::Status s = Run("mlp", {t});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(
@@ -266,7 +266,7 @@ TEST_F(BadInputTest, MissingExtraAndDuplicateInputs) {
 
 TEST_F(BadInputTest, BytesThatDoNotMatchTheShape) {
   Tensor t = X({1, kIn});
-  t.bytes.resize(t.bytes.size() - 4);
+  t.bytes = std::string(t.bytes.view().substr(0, t.bytes.size() - 4));
   absl::Status s = Run("mlp", {t});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("input 'x': tensor 'x': 60 bytes"));

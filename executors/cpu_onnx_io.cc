@@ -173,8 +173,8 @@ Tensor ToTensor(const std::string& name, const cv::Mat& out,
     if (fixed && n == static_cast<int64_t>(f.total()))
       t.shape = declared->shape;
   }
-  t.bytes.assign(reinterpret_cast<const char*>(f.data),
-                 f.total() * f.elemSize());
+  t.bytes = std::string(reinterpret_cast<const char*>(f.data),
+                        f.total() * f.elemSize());
   return t;
 }
 

@@ -413,9 +413,9 @@ TEST_F(OrtApiTest, RunMatchesNumpy) {
                                                  ort::MemType::kDefault, &cpu));
   ort::Value* x = nullptr;
   ORT_ASSERT_OK(*lib_, api().CreateTensorWithDataAsOrtValue(
-                           cpu, c.input.bytes.data(), c.input.bytes.size(),
-                           c.input.shape.data(), c.input.shape.size(),
-                           ElementType::kFloat, &x));
+                           cpu, const_cast<char*>(c.input.bytes.data()),
+                           c.input.bytes.size(), c.input.shape.data(),
+                           c.input.shape.size(), ElementType::kFloat, &x));
   ort::RunOptions* run = nullptr;
   ORT_ASSERT_OK(*lib_, api().CreateRunOptions(&run));
   const char* in_names[] = {"x"};
