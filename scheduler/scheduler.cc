@@ -338,6 +338,7 @@ void Scheduler::OnExecDone(JobId id, const ExecResult& r) {
       Job* job = &it->second;
       job->info.measured_time_s = ToSeconds(r.measured_time);
       job->info.measured_energy_j = r.energy_j;
+      job->info.energy_measured = r.energy_measured;
       job->info.simulated = r.simulated;
       job->info.outputs = r.outputs;
       if (r.status.ok() && !r.simulated) {

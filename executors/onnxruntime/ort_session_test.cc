@@ -1,8 +1,9 @@
 // OrtSession on the real library: the generated models described and run
-// against their numpy references (tests/cpu_onnx/make_cpu_models.py), every
-// joule dtype (bool included) through a model, inputs that do not fit refused
-// naming the input, models and providers ORT refuses, an error inside a run,
-// and runs from several threads at once.
+// against their numpy references
+// (tests/reference_models/make_reference_models.py), every joule dtype (bool
+// included) through a model, inputs that do not fit refused naming the input,
+// models and providers ORT refuses, an error inside a run, and runs from
+// several threads at once.
 #include "executors/onnxruntime/ort_session.h"
 
 #include <algorithm>
@@ -15,7 +16,7 @@
 #include "executors/onnxruntime/ort_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cpu_onnx/cpu_models.h"
+#include "tests/reference_models/reference_models.h"
 
 namespace joule {
 namespace {
@@ -56,7 +57,7 @@ void ExpectNear(const std::vector<float>& got, const std::vector<float>& want,
 // Runs the generator's input through `session` and checks the one output
 // against numpy's.
 void ExpectMatchesNumpy(const OrtSession& session, const std::string& model) {
-  const cpu_models::Case c = cpu_models::LoadCase(model);
+  const reference_models::Case c = reference_models::LoadCase(model);
   absl::StatusOr<std::vector<Tensor>> out = session.Run({c.input});
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_EQ(out->size(), 1u);
@@ -77,7 +78,7 @@ TEST(OrtSessionTest, DescribesTheModels) {
         Case{"cnn", {1, 3, 16, 16}, {1, 10}},
         Case{"transformer", {1, 8, 16}, {1, 8, 16}}}) {
     std::unique_ptr<OrtSession> s =
-        MustCreate(c.model, cpu_models::ModelBytes(c.model));
+        MustCreate(c.model, reference_models::ModelBytes(c.model));
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->name(), c.model);
     ASSERT_EQ(s->inputs().size(), 1u);
@@ -91,18 +92,17 @@ TEST(OrtSessionTest, DescribesTheModels) {
 }
 
 TEST(OrtSessionTest, RealModelsMatchNumpyAtEveryOptimizationLevel) {
-  for (OrtGraphOptimization level :
-       {OrtGraphOptimization::kDisable, OrtGraphOptimization::kBasic,
-        OrtGraphOptimization::kExtended, OrtGraphOptimization::kAll}) {
+  for (GraphOptimization level :
+       {GraphOptimization::kDisable, GraphOptimization::kBasic,
+        GraphOptimization::kExtended, GraphOptimization::kAll}) {
     OrtSessionConfig config;
     config.graph_optimization = level;
     config.intra_op_threads = 2;
-    // transformer: the LayerNorm that OpenCV 4.6 cannot run.
     for (const char* model :
          {"mlp", "mlp_dynamic", "cnn", "transformer", "transformer_bcast"}) {
       SCOPED_TRACE(absl::StrCat(model, " at level ", static_cast<int>(level)));
       std::unique_ptr<OrtSession> s =
-          MustCreate(model, cpu_models::ModelBytes(model), config);
+          MustCreate(model, reference_models::ModelBytes(model), config);
       ASSERT_NE(s, nullptr);
       ExpectMatchesNumpy(*s, model);
     }
@@ -110,9 +110,9 @@ TEST(OrtSessionTest, RealModelsMatchNumpyAtEveryOptimizationLevel) {
 }
 
 TEST(OrtSessionTest, RunsClipWithTensorBounds) {
-  // Opset-11 Clip with min/max as inputs, which OpenCV 4.6 refuses.
+  // Opset-11 Clip with min/max as inputs.
   std::unique_ptr<OrtSession> s =
-      MustCreate("clip11", cpu_models::ModelBytes("clip11"));
+      MustCreate("clip11", reference_models::ModelBytes("clip11"));
   ASSERT_NE(s, nullptr);
   const std::vector<float> x = {-3, -0.5, 0, 1, 5.5, 6, 7, 100};
   absl::StatusOr<std::vector<Tensor>> out =
@@ -128,7 +128,7 @@ TEST(OrtSessionTest, ThreadOptionsSizeThePools) {
     config.intra_op_threads = threads;
     const int before = ThreadCount();
     std::unique_ptr<OrtSession> s =
-        MustCreate("mlp", cpu_models::ModelBytes("mlp"), config);
+        MustCreate("mlp", reference_models::ModelBytes("mlp"), config);
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(ThreadCount() - before, threads - 1);
     ExpectMatchesNumpy(*s, "mlp");
@@ -140,7 +140,7 @@ TEST(OrtSessionTest, ThreadOptionsSizeThePools) {
   parallel.inter_op_threads = 3;
   const int before = ThreadCount();
   std::unique_ptr<OrtSession> s =
-      MustCreate("cnn", cpu_models::ModelBytes("cnn"), parallel);
+      MustCreate("cnn", reference_models::ModelBytes("cnn"), parallel);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(ThreadCount() - before, 2);
   ExpectMatchesNumpy(*s, "cnn");
@@ -149,7 +149,8 @@ TEST(OrtSessionTest, ThreadOptionsSizeThePools) {
     OrtSessionConfig bad;
     bad.intra_op_threads = intra;
     bad.inter_op_threads = inter;
-    absl::Status st = CreateStatus("mlp", cpu_models::ModelBytes("mlp"), bad);
+    absl::Status st =
+        CreateStatus("mlp", reference_models::ModelBytes("mlp"), bad);
     EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
     EXPECT_THAT(std::string(st.message()), HasSubstr("must not be negative"));
   }
@@ -236,7 +237,7 @@ TEST(OrtSessionTest, BoolInAndOut) {
 
 TEST(OrtSessionTest, InputsThatDoNotFitAreRefusedNamingTheInput) {
   std::unique_ptr<OrtSession> s =
-      MustCreate("mlp", cpu_models::ModelBytes("mlp"));
+      MustCreate("mlp", reference_models::ModelBytes("mlp"));
   ASSERT_NE(s, nullptr);
   const std::vector<float> x(16, 0.5f);
   Tensor short_bytes = MakeFloat32Tensor("x", {1, 16}, x);
@@ -324,7 +325,7 @@ TEST(OrtSessionTest, ProvidersTheLibraryLacksAreRefusedByName) {
     OrtSessionConfig config;
     config.provider = provider;
     absl::Status st =
-        CreateStatus("mlp", cpu_models::ModelBytes("mlp"), config);
+        CreateStatus("mlp", reference_models::ModelBytes("mlp"), config);
     EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
     EXPECT_THAT(
         std::string(st.message()),
@@ -338,7 +339,8 @@ TEST(OrtSessionTest, ProvidersTheLibraryLacksAreRefusedByName) {
   OrtSessionConfig cuda;
   cuda.provider = "CUDA";
   cuda.provider_options = {{"device_id", "0"}};
-  absl::Status st = CreateStatus("mlp", cpu_models::ModelBytes("mlp"), cuda);
+  absl::Status st =
+      CreateStatus("mlp", reference_models::ModelBytes("mlp"), cuda);
   EXPECT_THAT(std::string(st.message()),
               HasSubstr("libonnxruntime_providers_shared.so"));
 
@@ -346,18 +348,41 @@ TEST(OrtSessionTest, ProvidersTheLibraryLacksAreRefusedByName) {
   OrtSessionConfig cpu;
   cpu.provider = "CPU";
   std::unique_ptr<OrtSession> s =
-      MustCreate("mlp", cpu_models::ModelBytes("mlp"), cpu);
+      MustCreate("mlp", reference_models::ModelBytes("mlp"), cpu);
   ASSERT_NE(s, nullptr);
   ExpectMatchesNumpy(*s, "mlp");
+}
+
+// The daemon checks each device's provider once at start-up, with no model:
+// the check refuses exactly what Create refuses, with the same message.
+TEST(OrtSessionTest, ConfigCheckRefusesWhatCreateRefuses) {
+  ASSERT_NE(Library(), nullptr);
+  for (const char* provider : {"CUDA", "tensorrt", "OpenVINO", "NoSuch"}) {
+    OrtSessionConfig config;
+    config.provider = provider;
+    absl::Status check = OrtCheckSessionConfig(*Library(), config);
+    absl::Status create =
+        CreateStatus("mlp", reference_models::ModelBytes("mlp"), config);
+    EXPECT_TRUE(absl::IsFailedPrecondition(check)) << check;
+    EXPECT_EQ(check, create);
+  }
+  OrtSessionConfig bad_threads;
+  bad_threads.intra_op_threads = -1;
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(OrtCheckSessionConfig(*Library(), bad_threads)));
+  EXPECT_TRUE(OrtCheckSessionConfig(*Library(), OrtSessionConfig{}).ok());
+  OrtSessionConfig cpu;
+  cpu.provider = "CPU";
+  EXPECT_TRUE(OrtCheckSessionConfig(*Library(), cpu).ok());
 }
 
 TEST(OrtSessionTest, ConcurrentRunsAgree) {
   OrtSessionConfig config;
   config.intra_op_threads = 1;
   std::unique_ptr<OrtSession> s =
-      MustCreate("cnn", cpu_models::ModelBytes("cnn"), config);
+      MustCreate("cnn", reference_models::ModelBytes("cnn"), config);
   ASSERT_NE(s, nullptr);
-  const cpu_models::Case c = cpu_models::LoadCase("cnn");
+  const reference_models::Case c = reference_models::LoadCase("cnn");
   constexpr int kThreads = 4, kRuns = 25;
   std::vector<int> good(kThreads, 0);
   std::vector<std::thread> threads;
@@ -384,7 +409,7 @@ TEST(OrtSessionTest, SessionKeepsItsLibrary) {
       OrtLibrary::Load(DefaultOrtLibraryOptions());
   ASSERT_TRUE(lib.ok()) << lib.status();
   absl::StatusOr<std::unique_ptr<OrtSession>> s =
-      OrtSession::Create(*lib, "mlp", cpu_models::ModelBytes("mlp"), {});
+      OrtSession::Create(*lib, "mlp", reference_models::ModelBytes("mlp"), {});
   ASSERT_TRUE(s.ok()) << s.status();
   lib->reset();  // the session's reference remains
   ExpectMatchesNumpy(**s, "mlp");
