@@ -265,6 +265,7 @@ void JobInfoToProto(JobInfo&& info, v1::JobResult* out) {
   }
   out->set_measured_time_s(info.measured_time_s);
   out->set_measured_energy_j(info.measured_energy_j);
+  out->set_energy_measured(info.energy_measured);
   out->set_queue_time_s(info.queue_time_s);
   out->set_simulated(info.simulated);
   out->set_explanation(std::move(info.placement.explanation));

@@ -344,6 +344,7 @@ void DevicesToProto(const std::vector<Scheduler::DeviceLoad>& loads,
     s->set_critical(st.critical);
     s->set_simulated(d.simulated());
     s->set_backend(d.sensor().backend());
+    s->set_executor(d.executor_note());
   }
 }
 

@@ -1,6 +1,6 @@
 // onnx_throughput_bench's parts (bench/onnx_throughput_bench.cc has what it
 // measures and how): the models both paths run, the direct path
-// (onnx_bench_models.cc: OpenCV DNN called in-process) and the jouled path
+// (onnx_bench_models.cc: ONNX Runtime called in-process) and the jouled path
 // (onnx_bench_closed_loop.cc: a closed loop of Submit calls over loopback).
 //
 // Not thread-safe: one driver thread uses them, except that ClosedLoop's
@@ -16,9 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "core/tensor.h"
+#include "executors/onnxruntime/ort_session.h"
 #include "grpcpp/grpcpp.h"
 #include "joule/v1/scheduler.grpc.pb.h"
-#include "opencv2/dnn.hpp"
 
 namespace joule {
 namespace onnx_bench {
@@ -37,13 +38,16 @@ struct Model {
   std::vector<float> expected;  // numpy's output (cpu_onnx models only)
   v1::ModelInfo info;           // as RegisterModel answered
   v1::SubmitRequest request;
-  cv::dnn::Net net;  // the direct path's own net
-  std::vector<cv::String> out_names;
+  // The direct path's own session, with the daemon's session options, and
+  // its input as a joule Tensor.
+  std::unique_ptr<OrtSession> session;
+  std::vector<Tensor> inputs;
 };
 
 // Generates the models into `dir`: runs `make_cpu_models_py`
-// (tests/cpu_onnx/make_cpu_models.py) and the generator of convnet and gemm
-// with /usr/bin/python3, echoing each command; false if either fails.
+// (tests/reference_models/make_reference_models.py) and the generator of
+// convnet and gemm with /usr/bin/python3, echoing each command; false if either
+// fails.
 bool GenerateModels(const std::string& dir,
                     const std::string& make_cpu_models_py);
 
@@ -51,9 +55,8 @@ bool GenerateModels(const std::string& dir,
 // false if the model or its input is missing.
 bool LoadModelFiles(const std::string& dir, Model* m);
 
-// One inference as OpenCvModel::Run does it: input bytes into a
-// cv::Mat, setInput, forward, outputs copied out as bytes. OpenCV's
-// exceptions (cv::Exception) are the caller's to catch.
+// One inference as a user calling ONNX Runtime does it: OrtSession::Run on
+// the input, the outputs' bytes concatenated; empty on a failed run.
 std::string DirectInference(Model* m);
 
 // Mode results of one round.

@@ -1,8 +1,8 @@
 // onnx_throughput_bench's models and its direct path (bench/onnx_bench.h):
-// generates the models (tests/cpu_onnx/make_cpu_models.py and the two larger
-// ones below), loads their files, and runs one inference as
-// OpenCvModel::Run (executors/cpu_onnx_runtime.cc) does, with OpenCV DNN
-// called in-process: the baseline the jouled path is measured against.
+// generates the models (tests/reference_models/make_reference_models.py and
+// the two larger ones below), loads their files, and runs one inference with
+// ONNX Runtime called in-process (OrtSession::Run, with the daemon's session
+// options): the baseline the jouled path is measured against.
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -13,8 +13,6 @@
 #include <vector>
 
 #include "bench/onnx_bench.h"
-#include "opencv2/core.hpp"
-#include "opencv2/dnn.hpp"
 
 namespace joule {
 namespace onnx_bench {
@@ -129,18 +127,10 @@ bool LoadModelFiles(const std::string& dir, Model* m) {
 }
 
 std::string DirectInference(Model* m) {
-  std::vector<int> dims(m->input.shape().begin(), m->input.shape().end());
-  cv::Mat blob(static_cast<int>(dims.size()), dims.data(), CV_32F);
-  std::memcpy(blob.data, m->input.data().data(), m->input.data().size());
-  m->net.setInput(blob, m->input.name());
-  std::vector<cv::Mat> outs;
-  m->net.forward(outs, m->out_names);
+  absl::StatusOr<std::vector<Tensor>> outs = m->session->Run(m->inputs);
   std::string bytes;
-  for (const cv::Mat& o : outs) {
-    const cv::Mat c = o.isContinuous() ? o : o.clone();
-    bytes.append(reinterpret_cast<const char*>(c.data),
-                 c.total() * c.elemSize());
-  }
+  if (!outs.ok()) return bytes;
+  for (const Tensor& o : *outs) bytes.append(o.bytes.data(), o.bytes.size());
   return bytes;
 }
 

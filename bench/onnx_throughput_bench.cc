@@ -1,10 +1,11 @@
-// onnx_throughput_bench: real CPU inference through jouled against OpenCV DNN
-// called directly — same process, same models, same OpenCV thread pool, same
-// run (bench/RESULTS.md, "Real CPU inference: jouled vs OpenCV DNN direct").
+// onnx_throughput_bench: real CPU inference through jouled against ONNX
+// Runtime called directly — same process, same library, same models, same
+// session options (intra-op threads, optimisation level), same run
+// (bench/RESULTS.md, "Real CPU inference: jouled vs ONNX Runtime direct").
 //
-//   direct   cv::dnn::readNetFromONNX on the model's bytes, then in a loop:
-//            copy the input into a cv::Mat, setInput, forward, copy the
-//            outputs out (what OpenCvModel::Run does per job).
+//   direct   an OrtSession of its own on the model's bytes, then in a loop:
+//            OrtSession::Run on the input tensor (what a user calling ORT's
+//            C API does per inference).
 //   jouled   an in-process Daemon (RealClock, 127.0.0.1 port 0, no governor
 //            thread so the P-state and so the calibration key stay put), the
 //            model registered by bytes over gRPC, then Submit over loopback
@@ -20,8 +21,8 @@
 // calibrated prediction placement used (JobResult.predicted_time_s; what
 // joule_prediction_error_ratio observes).
 //
-// Models: those of tests/cpu_onnx/make_cpu_models.py (tiny), plus two
-// generated here with /usr/bin/python3 + onnx + numpy so that one inference
+// Models: those of tests/reference_models/make_reference_models.py (tiny), plus
+// two generated here with /usr/bin/python3 + onnx + numpy so that one inference
 // takes far longer than one RPC: `convnet` (four 3x3 conv layers on
 // 1x3x128x128, ~0.46 GFLOP) and `gemm` ([256,1024] x [1024,1024], ~0.54
 // GFLOP, 1 MiB in and out). By default the cpu0 profile is first rewritten
@@ -55,11 +56,10 @@
 
 #include "bench/onnx_bench.h"
 #include "devices/calibrated_profile.h"
-#include "executors/cpu_onnx_executor.h"
+#include "executors/onnxruntime/ort_library.h"
+#include "executors/onnxruntime/ort_session.h"
 #include "grpcpp/grpcpp.h"
 #include "joule/v1/scheduler.grpc.pb.h"
-#include "opencv2/core.hpp"
-#include "opencv2/dnn.hpp"
 #include "server/daemon.h"
 #include "spdlog/spdlog.h"
 
@@ -67,8 +67,8 @@ namespace joule {
 namespace onnx_bench {
 namespace {
 
-// CPU time of the whole process so far (every thread: the bench's, OpenCV's
-// pool, the executor's worker, gRPC's), user + system.
+// CPU time of the whole process so far (every thread: the bench's, ORT's
+// pools, the executor's worker, gRPC's), user + system.
 double ProcessCpuSeconds() {
   struct rusage u;
   getrusage(RUSAGE_SELF, &u);
@@ -85,8 +85,10 @@ struct Options {
   std::vector<std::string> models = {"mlp", "cnn", "transformer_bcast",
                                      "convnet", "gemm"};
   bool calibrate_host = true;  // false: the embedded RK3588 profile
-  int threads = 0;             // cv::setNumThreads; 0: OpenCV's default
-  std::string make_cpu_models = JOULE_MAKE_CPU_MODELS_PY;
+  // Intra-op threads of every session, the daemon's and the direct ones;
+  // 0: ORT's default (one per physical core).
+  int threads = 0;
+  std::string make_cpu_models = JOULE_MAKE_REFERENCE_MODELS_PY;
 };
 
 bool ParseFlags(int argc, char** argv, Options* o) try {
@@ -149,7 +151,20 @@ std::string Fmt(const char* f, double v) {
 
 // Writes a policy whose profile has this host's measured cpu0 numbers;
 // returns its path, or "" on failure.
-std::string HostCalibratedPolicy(const std::string& dir) {
+// The daemon's policy: ORT sessions with `threads` intra-op threads, and
+// with `profile` (empty: the embedded one).
+std::string WritePolicy(const std::string& dir, const std::string& profile,
+                        int threads) {
+  const std::string policy = dir + "/policy.yaml";
+  std::ofstream out(policy);
+  if (!profile.empty()) out << "devices:\n  profile: \"" << profile << "\"\n";
+  out << "executors:\n  onnxruntime:\n    intra_op_threads: " << threads
+      << "\n";
+  return policy;
+}
+
+// A profile with this host's measured cpu0 figures; empty on failure.
+std::string HostCalibratedProfile(const std::string& dir) {
   absl::StatusOr<HostCalibration> cal = CalibrateHost();
   if (!cal.ok()) {
     std::cerr << "host calibration failed: " << cal.status() << "\n";
@@ -162,9 +177,7 @@ std::string HostCalibratedPolicy(const std::string& dir) {
     std::cerr << s << "\n";
     return "";
   }
-  const std::string policy = dir + "/policy.yaml";
-  std::ofstream(policy) << "devices:\n  profile: \"" << profile << "\"\n";
-  return policy;
+  return profile;
 }
 
 const v1::ModelDeviceInfo* Cpu0(const v1::ModelInfo& info) {
@@ -222,7 +235,8 @@ class Bench {
   const Options opt_;
   std::vector<std::string> modes_;
   std::unique_ptr<Daemon> daemon_;
-  CpuOnnxExecutor* executor_ = nullptr;  // cpu0's, owned by the daemon
+  std::shared_ptr<const OrtLibrary> ort_;  // the direct sessions'
+  OrtSessionConfig ort_config_;            // as the daemon's
   std::unique_ptr<v1::Scheduler::Stub> stub_;
   std::vector<std::unique_ptr<Model>> models_;
   // [model][mode]: one result per round; every timed jouled job.
@@ -234,10 +248,20 @@ bool Bench::SetUp(const std::string& dir) {
   std::cout << "== models (generated into " << dir << ")\n";
   if (!GenerateModels(dir, opt_.make_cpu_models)) return false;
   DaemonOptions dopt;
+  std::string profile;
   if (opt_.calibrate_host) {
-    dopt.policy_path = HostCalibratedPolicy(dir);
-    if (dopt.policy_path.empty()) return false;
+    profile = HostCalibratedProfile(dir);
+    if (profile.empty()) return false;
   }
+  dopt.policy_path = WritePolicy(dir, profile, opt_.threads);
+  absl::StatusOr<std::shared_ptr<const OrtLibrary>> lib =
+      OrtLibrary::Load(DefaultOrtLibraryOptions());
+  if (!lib.ok()) {
+    std::cerr << lib.status() << "\n";
+    return false;
+  }
+  ort_ = *std::move(lib);
+  ort_config_.intra_op_threads = opt_.threads;
   dopt.grpc_listen = "127.0.0.1:0";
   dopt.metrics_listen = "127.0.0.1:0";
   dopt.start_governor = false;  // keeps cpu0's P-state: one calibration key
@@ -251,12 +275,11 @@ bool Bench::SetUp(const std::string& dir) {
     std::cerr << s << "\n";
     return false;
   }
+  bool real_cpu0 = false;
   for (const auto& d : daemon_->devices()) {
-    if (d->name() == "cpu0") {
-      executor_ = dynamic_cast<CpuOnnxExecutor*>(&d->executor());
-    }
+    if (d->name() == "cpu0") real_cpu0 = !d->simulated();
   }
-  if (executor_ == nullptr) {
+  if (!real_cpu0) {
     std::cerr << "cpu0 does not run models for real in this daemon\n";
     return false;
   }
@@ -290,26 +313,28 @@ bool Bench::AddModel(const std::string& dir, const std::string& name) {
               << "\n";
     return false;
   }
-  absl::StatusOr<CpuOnnxModelInfo> info = executor_->Info(name);
-  if (!info.ok()) {
-    std::cerr << info.status() << "\n";
+  absl::StatusOr<std::unique_ptr<OrtSession>> session =
+      OrtSession::Create(ort_, name, m->bytes, ort_config_);
+  if (!session.ok()) {
+    std::cerr << name << ": " << session.status() << "\n";
     return false;
   }
+  m->session = *std::move(session);
+  Tensor in;
+  in.name = m->input.name();
+  in.dtype = DataType::kFloat32;
+  in.shape.assign(m->input.shape().begin(), m->input.shape().end());
+  in.bytes = m->input.data();
+  m->inputs = {std::move(in)};
   std::vector<float> direct_out;
-  try {
-    m->net = cv::dnn::readNetFromONNX(m->bytes.data(), m->bytes.size());
-    m->net.enableFusion(info->fusion);  // as the executor decided
-    for (const CpuOnnxTensorInfo& o : info->outputs) {
-      m->out_names.push_back(o.name);
-    }
-    for (int i = 0; i < 3; ++i) DirectInference(m.get());
-    const std::string bytes = DirectInference(m.get());
-    direct_out.resize(bytes.size() / sizeof(float));
-    std::memcpy(direct_out.data(), bytes.data(), bytes.size());
-  } catch (const cv::Exception& e) {
-    std::cerr << name << ": OpenCV: " << e.what() << "\n";
+  for (int i = 0; i < 3; ++i) DirectInference(m.get());
+  const std::string bytes = DirectInference(m.get());
+  if (bytes.empty()) {
+    std::cerr << name << ": the direct run failed\n";
     return false;
   }
+  direct_out.resize(bytes.size() / sizeof(float));
+  std::memcpy(direct_out.data(), bytes.data(), bytes.size());
   m->request.set_model(name);
   m->request.add_allowed_kinds(v1::DEVICE_KIND_CPU);
   *m->request.add_inputs() = m->input;
@@ -324,8 +349,7 @@ bool Bench::AddModel(const std::string& dir, const std::string& name) {
   }
   const std::string& jouled_out = warm.first_result().outputs(0).data();
   std::cout << "model " << name << ": " << Fmt("%.1f", Fp32Ops(m->info) / 1e6)
-            << " MFLOP (analysed), " << m->input.data().size()
-            << " B in, fusion " << (info->fusion ? "on" : "off")
+            << " MFLOP (analysed), " << m->input.data().size() << " B in"
             << "; max |jouled - direct| "
             << Fmt("%.2g", MaxAbsDiff(jouled_out, direct_out));
   if (!m->expected.empty()) {
@@ -339,7 +363,9 @@ bool Bench::AddModel(const std::string& dir, const std::string& name) {
 
 bool Bench::RunRounds() {
   std::cout << "\n== rounds (" << opt_.rounds << " x " << opt_.round_s
-            << " s per model and mode; OpenCV threads " << cv::getNumThreads()
+            << " s per model and mode; ORT intra-op threads "
+            << (opt_.threads > 0 ? std::to_string(opt_.threads)
+                                 : std::string("default"))
             << ")\n";
   for (int r = 0; r < opt_.rounds; ++r) {
     for (auto& m : models_) {
@@ -465,8 +491,8 @@ void Bench::PrintPredictionError() {
                 analytic, Median(measured), triple(before).c_str(),
                 triple(after).c_str(), state.c_str());
   }
-  std::cout << "(prec = the precision the cost model predicted at (OpenCV "
-               "runs FP32 regardless); analytic s = ListModels' roofline "
+  std::cout << "(prec = the precision the cost model predicted at; analytic s "
+               "= ListModels' roofline "
                "prediction for cpu0 at that P-state; BEFORE = measured / "
                "analytic; AFTER = measured / JobResult.predicted_time_s, the "
                "calibrated prediction placement used, which is what "
@@ -487,8 +513,6 @@ int Main(int argc, char** argv) {
   // The daemon's info lines (spdlog's default logger writes to stdout) would
   // interleave with the results; warnings and errors still show.
   spdlog::set_level(spdlog::level::warn);
-  // Process-wide: the direct nets and the daemon's executor share the pool.
-  if (opt.threads > 0) cv::setNumThreads(opt.threads);
   // Under $TMPDIR, so a caller that may kill the bench (run.sh's timeout)
   // can point it at a directory it removes itself.
   const char* tmp = std::getenv("TMPDIR");

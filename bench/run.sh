@@ -356,17 +356,17 @@ done
 
 
 # ---------------------------------------------------------------------------
-# Real CPU inference (RESULTS.md, "Real CPU inference: jouled vs OpenCV DNN
-# direct"): bench/onnx_throughput_bench runs real ONNX models through an
-# in-process jouled (Submit over loopback, 1 and 4 calls outstanding) and
-# through OpenCV DNN called directly, same process, same OpenCV threads,
+# Real CPU inference (RESULTS.md, "Real CPU inference: jouled vs ONNX
+# Runtime direct"): bench/onnx_throughput_bench runs real ONNX models through
+# an in-process jouled (Submit over loopback, 1 and 4 calls outstanding) and
+# through ONNX Runtime called directly, same process, same session options,
 # alternating rounds; then the cost model's prediction error before and
 # after calibration. It generates its models (/usr/bin/python3 + onnx +
 # numpy) and calibrates the host's cpu0 numbers first (about 1 s). Runs
 # after the load runs above, alone, so no other server shares the cores.
 # Knobs: JOULE_ONNX_BENCH_ARGS (its flags, e.g. "--rounds=3 --round-s=0.5"),
 # JOULE_ONNX_BENCH_LIMIT_S (its own limit, default 150 s; ~80 s by default).
-section "real CPU inference: jouled vs OpenCV DNN direct (onnx_throughput_bench)"
+section "real CPU inference: jouled vs ONNX Runtime direct (onnx_throughput_bench)"
 ONNX_BENCH=$BUILD/bench/onnx_throughput_bench
 if [ -x "$ONNX_BENCH" ]; then
   echo "\$ $ONNX_BENCH ${JOULE_ONNX_BENCH_ARGS:-}"

@@ -17,6 +17,11 @@ void AddJouledFlags(Flags* flags) {
   flags->Add("host-root", "/",
              "root of /sys and /proc for the real CPU backends (cpufreq, "
              "thermal, RAPL); empty: simulate every device");
+  flags->Add("onnxruntime-library", "",
+             "ONNX Runtime shared library (libonnxruntime.so.1) that runs "
+             "models, e.g. a board's build with GPU providers (default: the "
+             "policy's executors.onnxruntime.library, else the fetched CPU "
+             "build)");
   flags->AddBool("cpufreq-userspace",
                  "pin frequencies with the userspace governor (default: cap "
                  "scaling_max_freq under the running governor)");
@@ -52,6 +57,7 @@ absl::StatusOr<JouledOptions> JouledOptionsFromFlags(const Flags& flags) {
   options.daemon.grpc_listen = flags.Get("listen");
   options.daemon.metrics_listen = flags.Get("metrics-listen");
   options.daemon.host_root = flags.Get("host-root");
+  options.daemon.onnxruntime_library = flags.Get("onnxruntime-library");
   options.daemon.host_cpu.cpufreq.switch_to_userspace =
       flags.Bool("cpufreq-userspace");
   return options;

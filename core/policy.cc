@@ -20,4 +20,17 @@ std::optional<GovernorPolicy> ParseGovernorPolicy(std::string_view name) {
   return ParseEnumName<GovernorPolicy>(name, kGovernorPolicyNames);
 }
 
+std::string_view GraphOptimizationName(GraphOptimization g) {
+  return EnumName(g, kGraphOptimizationNames);
+}
+
+std::optional<GraphOptimization> ParseGraphOptimization(std::string_view name) {
+  return ParseEnumName<GraphOptimization>(name, kGraphOptimizationNames);
+}
+
+bool operator==(const OnnxRuntimePolicy& a, const OnnxRuntimePolicy& b) {
+  return a.library == b.library && a.intra_op_threads == b.intra_op_threads &&
+         a.graph_optimization == b.graph_optimization;
+}
+
 }  // namespace joule

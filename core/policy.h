@@ -108,6 +108,37 @@ struct ThermalTunables {
   uint32_t step_interval_ms = 1000;
 };
 
+// ONNX Runtime's graph optimisation levels (onnxruntime.ai "Graph
+// optimizations"): kDisable none; kBasic constant folding and redundant node
+// elimination; kExtended also fusions such as GELU, layer norm, attention;
+// kAll also layout optimisations (ORT's default).
+enum class GraphOptimization { kDisable = 0, kBasic, kExtended, kAll };
+inline constexpr int kNumGraphOptimizations = 4;
+// The policy file's names (executors.onnxruntime.graph_optimization).
+inline constexpr std::array<std::string_view, kNumGraphOptimizations>
+    kGraphOptimizationNames = {"disable", "basic", "extended", "all"};
+std::string_view GraphOptimizationName(GraphOptimization g);
+std::optional<GraphOptimization> ParseGraphOptimization(std::string_view name);
+
+// The ONNX Runtime executor (executors.onnxruntime): which library runs
+// models and how its sessions are set up. Read at start; a reload that
+// changes it is refused (sessions are created at registration).
+struct OnnxRuntimePolicy {
+  // The shared library (libonnxruntime.so.1) to load, e.g. a board's own
+  // build with CUDA, TensorRT or OpenVINO. Empty: the one the build fetched
+  // (scripts/fetch-onnxruntime.sh). jouled --onnxruntime-library overrides
+  // it.
+  std::string library;
+  // Threads of each session's intra-op pool, counting the thread that runs
+  // the job; 0: ORT's default (one per physical core).
+  uint32_t intra_op_threads = 0;
+  GraphOptimization graph_optimization = GraphOptimization::kAll;
+};
+bool operator==(const OnnxRuntimePolicy& a, const OnnxRuntimePolicy& b);
+inline bool operator!=(const OnnxRuntimePolicy& a, const OnnxRuntimePolicy& b) {
+  return !(a == b);
+}
+
 // Per-device overrides of the profile, keyed by device name.
 struct DeviceOverride {
   int32_t trip_passive_mc = 0;   // 0: keep the profile's
@@ -145,6 +176,7 @@ struct Policy {
   std::string device_profile;
   std::map<std::string, DeviceOverride> device_overrides;
   ModelsPolicy models;
+  OnnxRuntimePolicy onnxruntime;
 };
 
 }  // namespace joule

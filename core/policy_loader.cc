@@ -191,6 +191,17 @@ void ReadModels(YamlMap m, ModelsPolicy* p) {
   m.CheckNoUnknownKeys();
 }
 
+void ReadExecutors(YamlMap m, OnnxRuntimePolicy* p) {
+  YamlMap ort = m.OptionalMap("onnxruntime");
+  ort.Optional("library", &p->library);
+  ort.Optional("intra_op_threads", &p->intra_op_threads,
+               Bounds::Between(0, 256));
+  OptionalEnum(ort, "graph_optimization", kGraphOptimizationNames,
+               ParseGraphOptimization, &p->graph_optimization);
+  ort.CheckNoUnknownKeys();
+  m.CheckNoUnknownKeys();
+}
+
 }  // namespace
 
 absl::StatusOr<Policy> ParsePolicy(std::string_view yaml,
@@ -202,6 +213,7 @@ absl::StatusOr<Policy> ParsePolicy(std::string_view yaml,
   ReadThermal(root.OptionalMap("thermal"), &policy.thermal);
   ReadDevices(root.OptionalMap("devices"), &policy);
   ReadModels(root.OptionalMap("models"), &policy.models);
+  ReadExecutors(root.OptionalMap("executors"), &policy.onnxruntime);
   root.CheckNoUnknownKeys();
   if (!root.ok()) return root.status();
   return policy;

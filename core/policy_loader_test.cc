@@ -36,6 +36,10 @@ void ExpectPolicyEq(const Policy& a, const Policy& b) {
   EXPECT_EQ(a.thermal.hysteresis_mc, b.thermal.hysteresis_mc);
   EXPECT_EQ(a.thermal.step_interval_ms, b.thermal.step_interval_ms);
   EXPECT_EQ(a.device_profile, b.device_profile);
+  EXPECT_EQ(a.onnxruntime.library, b.onnxruntime.library);
+  EXPECT_EQ(a.onnxruntime.intra_op_threads, b.onnxruntime.intra_op_threads);
+  EXPECT_EQ(a.onnxruntime.graph_optimization, b.onnxruntime.graph_optimization);
+  EXPECT_TRUE(a.onnxruntime == b.onnxruntime);
   ASSERT_EQ(a.device_overrides.size(), b.device_overrides.size());
   for (const auto& [name, o] : a.device_overrides) {
     SCOPED_TRACE(name);
@@ -106,6 +110,11 @@ devices:
   overrides:
     npu0: {trip_passive_mc: 80000, trip_critical_mc: 95000}
     cpu0: {trip_critical_mc: 98000}
+executors:
+  onnxruntime:
+    library: /opt/ort/lib/libonnxruntime.so.1
+    intra_op_threads: 2
+    graph_optimization: extended
 )",
                                          "p.yaml");
   ASSERT_TRUE(p.ok()) << p.status();
@@ -129,6 +138,9 @@ devices:
   want.device_profile = "/etc/joule/board.yaml";
   want.device_overrides["npu0"] = {80000, 95000};
   want.device_overrides["cpu0"] = {0, 98000};
+  want.onnxruntime.library = "/opt/ort/lib/libonnxruntime.so.1";
+  want.onnxruntime.intra_op_threads = 2;
+  want.onnxruntime.graph_optimization = GraphOptimization::kExtended;
   ExpectPolicyEq(*p, want);
 }
 
@@ -145,6 +157,14 @@ TEST(PolicyLoaderTest, EveryPlacementAndGovernorPolicyIsAccepted) {
         ParsePolicy(std::string("governor:\n  policy: ") + name, "p");
     ASSERT_TRUE(p.ok()) << p.status();
     EXPECT_EQ(GovernorPolicyName(p->governor.policy), name);
+  }
+  for (const char* name : {"disable", "basic", "extended", "all"}) {
+    absl::StatusOr<Policy> p = ParsePolicy(
+        std::string("executors:\n  onnxruntime:\n    graph_optimization: ") +
+            name,
+        "p");
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(GraphOptimizationName(p->onnxruntime.graph_optimization), name);
   }
 }
 
@@ -186,6 +206,9 @@ TEST(PolicyLoaderTest, WrongTypeIsReportedAtTheValue) {
 }
 
 TEST(PolicyLoaderTest, OutOfRangeIsReportedAtTheValue) {
+  EXPECT_EQ(ErrorOf("executors:\n  onnxruntime:\n    intra_op_threads: 999\n"),
+            "p.yaml:3:23: executors.onnxruntime.intra_op_threads: must be in "
+            "[0, 256], got 999");
   EXPECT_EQ(ErrorOf("governor:\n  period_ms: 0\n"),
             "p.yaml:2:14: governor.period_ms: must be in [1, 60000], got 0");
   EXPECT_EQ(ErrorOf("governor:\n  up_threshold: 1.5\n"),

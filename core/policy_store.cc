@@ -81,6 +81,12 @@ absl::StatusOr<PolicySnapshot> PolicyStore::Reload(const std::string& path) {
         ": models changed: model_dir and preload are read at start; restart "
         "to apply (register models at run time with RegisterModel)"));
   }
+  if (next.ok() && next->policy.onnxruntime != old.policy.onnxruntime) {
+    next = absl::InvalidArgumentError(absl::StrCat(
+        next->source,
+        ": executors.onnxruntime changed: the library and session options "
+        "are read at start; restart to apply"));
+  }
   if (!next.ok()) {
     if (on_reload_) on_reload_(false);
     spdlog::error("policy reload rejected, keeping generation {} from {}: {}",

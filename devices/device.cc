@@ -6,11 +6,12 @@ namespace joule {
 
 Device::Device(DeviceSpec spec, std::unique_ptr<Executor> executor,
                std::unique_ptr<Sensor> sensor,
-               std::unique_ptr<Actuator> actuator)
+               std::unique_ptr<Actuator> actuator, std::string executor_note)
     : spec_(std::move(spec)),
       executor_(std::move(executor)),
       sensor_(std::move(sensor)),
-      actuator_(std::move(actuator)) {
+      actuator_(std::move(actuator)),
+      executor_note_(std::move(executor_note)) {
   state_.pstate = spec_.max_pstate();
   state_.pstate_cap = spec_.max_pstate();
 }

@@ -27,8 +27,12 @@ struct DeviceState {
 class Device {
  public:
   // Starts at the highest P-state, uncapped.
+  // `executor_note` says what runs jobs here, e.g. "onnxruntime 1.30.0,
+  // provider cpu", or for a simulated device why it is simulated
+  // ("simulated: ONNX Runtime did not load: ..."); ListDevices shows it.
   Device(DeviceSpec spec, std::unique_ptr<Executor> executor,
-         std::unique_ptr<Sensor> sensor, std::unique_ptr<Actuator> actuator);
+         std::unique_ptr<Sensor> sensor, std::unique_ptr<Actuator> actuator,
+         std::string executor_note = "");
 
   const DeviceSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.name; }
@@ -36,6 +40,7 @@ class Device {
   const Executor& executor_const() const { return *executor_; }
   Sensor& sensor() { return *sensor_; }
   bool simulated() const { return executor_->simulated(); }
+  const std::string& executor_note() const { return executor_note_; }
 
   DeviceState state() const;
   // Applies `pstate` through the actuator; on failure the state keeps the
@@ -49,6 +54,7 @@ class Device {
   const std::unique_ptr<Executor> executor_;
   const std::unique_ptr<Sensor> sensor_;
   const std::unique_ptr<Actuator> actuator_;
+  const std::string executor_note_;
   mutable absl::Mutex mu_;
   DeviceState state_ ABSL_GUARDED_BY(mu_);
 };

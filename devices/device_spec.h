@@ -26,6 +26,12 @@ struct PState {
 struct DeviceSpec {
   std::string name;  // unique, e.g. "cpu0", "npu0"
   DeviceKind kind = DeviceKind::kCpu;
+  // The ONNX Runtime execution provider that runs registered models on this
+  // device for real: "cpu" (ORT's own CPU kernels), or a provider name such
+  // as "cuda", "tensorrt", "openvino" (docs/ARCHITECTURE.md, "Devices").
+  // Empty: the device is simulated from its profile. The profile's
+  // `provider` key; default "cpu" for a CPU, empty otherwise.
+  std::string provider;
   std::vector<PState> pstates;  // slowest first; never empty
   // Power drawn whenever the device is on, busy or not.
   double static_power_w = 0;

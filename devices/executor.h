@@ -43,6 +43,9 @@ struct ExecResult {
   double energy_j = 0;
   // True when the time and energy come from the model, not hardware.
   bool simulated = false;
+  // True when energy_j was measured (a RAPL counter read around the run);
+  // false when it is modelled (power model × measured time).
+  bool energy_measured = false;
   // The model's outputs, in the model's output order; empty for simulated
   // runs and failed jobs.
   std::vector<Tensor> outputs;

@@ -196,7 +196,7 @@ std::unique_ptr<Device> MakeHostCpuDevice(const DeviceSpec& spec,
                actuator->cpufreq() ? actuator->cpufreq()->Describe()
                                    : std::string("P-states not applied"));
   return std::make_unique<Device>(spec, std::move(executor), std::move(sensor),
-                                  std::move(actuator));
+                                  std::move(actuator), options.executor_note);
 }
 
 }  // namespace joule

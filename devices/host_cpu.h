@@ -120,6 +120,9 @@ absl::StatusOr<DeviceSpec> HostCpuSpec(const DeviceSpec& profile_cpu,
                                        const HostProbe& probe);
 
 struct HostCpuOptions {
+  // The Device's executor note (device.h), e.g. "onnxruntime 1.30.0,
+  // provider cpu".
+  std::string executor_note;
   CpufreqBackendKind cpufreq_backend = CpufreqBackendKind::kSysfs;
   CpufreqControlOptions cpufreq;
   // A thermal zone type to read; empty: the first of CpuThermalZoneTypes().

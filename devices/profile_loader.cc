@@ -107,6 +107,14 @@ DeviceSpec ReadDevice(YamlMap m) {
       {DeviceKindName(DeviceKind::kCpu), DeviceKindName(DeviceKind::kGpu),
        DeviceKindName(DeviceKind::kNpu)});
   if (m.ok()) spec.kind = *ParseDeviceKind(kind);
+  if (spec.kind == DeviceKind::kCpu) spec.provider = "cpu";
+  m.Optional("provider", &spec.provider);
+  if (m.ok() && !spec.provider.empty() && !IsValidName(spec.provider)) {
+    m.FailAt("provider",
+             absl::StrCat("must be an execution provider name (letters, "
+                          "digits, '_', '-' or '.'), or empty, got '",
+                          spec.provider, "'"));
+  }
   ReadPStates(m, &spec);
   m.Required("static_power_w", &spec.static_power_w, Bounds::AtLeast(0));
   ReadPeakOps(m.RequiredMap("peak_ops_per_s"), &spec);

@@ -8,6 +8,10 @@
 //   devices:                     # at least one
 //     - name: npu0               # unique; letters, digits, '_', '-', '.'
 //       kind: npu                # cpu | gpu | npu
+//       provider: ""             # optional: the ONNX Runtime execution
+//                                # provider that runs models on it (cpu,
+//                                # cuda, tensorrt, openvino, ...); default
+//                                # cpu for a CPU, empty (simulated) otherwise
 //       pstates:                 # at least one, slowest first
 //         - {freq_khz: 1000000, voltage_mv: 850, dynamic_power_w: 2.5}
 //       static_power_w: 0.2

@@ -208,6 +208,24 @@ TEST(ProfileLoaderTest, OptionalKeysTakeTheStructDefaults) {
   EXPECT_EQ(d.trip_passive_mc, defaults.trip_passive_mc);
   EXPECT_EQ(d.trip_critical_mc, defaults.trip_critical_mc);
   EXPECT_FALSE(d.Supports(Precision::kInt8));
+  EXPECT_EQ(d.provider, "cpu");  // a CPU runs models on ORT's CPU kernels
+}
+
+TEST(ProfileLoaderTest, ProviderDefaultsByKindAndIsValidated) {
+  std::string gpu = WithLine("    kind: cpu", "    kind: gpu");
+  absl::StatusOr<std::vector<DeviceSpec>> specs = ParseProfile(gpu, "p.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  EXPECT_EQ((*specs)[0].provider, "");  // simulated unless it names one
+  specs = ParseProfile(gpu + "    provider: cuda\n", "p.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  EXPECT_EQ((*specs)[0].provider, "cuda");
+  specs = ParseProfile(std::string(kValidDevice) + "    provider: \"\"\n",
+                       "p.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  EXPECT_EQ((*specs)[0].provider, "");  // a CPU may be simulated too
+  EXPECT_EQ(ErrorOf(std::string(kValidDevice) + "    provider: \"cu da\"\n"),
+            "p.yaml:11:15: devices[0].provider: must be an execution provider "
+            "name (letters, digits, '_', '-' or '.'), or empty, got 'cu da'");
 }
 
 TEST(ProfileLoaderTest, DuplicateNameIsReportedAtTheSecondName) {
@@ -296,7 +314,7 @@ TEST(ProfileLoaderTest, OtherFaultsArePositioned) {
             "or '.', got 'cpu 0'");
   EXPECT_EQ(ErrorOf(std::string(kValidDevice) + "    speed: 3\n"),
             "p.yaml:11:5: unknown key 'speed' in 'devices[0]' (allowed: name, "
-            "kind, pstates, static_power_w, peak_ops_per_s, "
+            "kind, provider, pstates, static_power_w, peak_ops_per_s, "
             "compute_efficiency, mem_bw_bytes_per_s, mem_bw_efficiency, "
             "sram_bytes, link_bw_bytes_per_s, dispatch_overhead_s, thermal)");
   EXPECT_EQ(ErrorOf("devices: []\n"),

@@ -314,17 +314,28 @@ ExecResult ModelExecutor::RunJob(const ExecRequest& req) {
     r.status = absl::FailedPreconditionError(model.status().message());
     return r;
   }
+  absl::StatusOr<double> counter_before =
+      options_.energy_counter_j
+          ? options_.energy_counter_j()
+          : absl::StatusOr<double>(absl::UnavailableError("no energy counter"));
   const TimePoint start = clock_->Now();
   absl::StatusOr<std::vector<Tensor>> outputs = (*model)->Run(req.inputs);
   r.measured_time = std::max(clock_->Now() - start, Duration{0});
+  absl::StatusOr<double> counter_after =
+      counter_before.ok() ? options_.energy_counter_j() : counter_before;
   if (outputs.ok()) {
     r.outputs = *std::move(outputs);
   } else {
     r.status = outputs.status();
   }
-  r.energy_j = options_.energy_for
-                   ? options_.energy_for(r.measured_time, req.pstate)
-                   : 0;
+  if (counter_after.ok() && *counter_after >= *counter_before) {
+    r.energy_j = *counter_after - *counter_before;
+    r.energy_measured = true;
+  } else {
+    r.energy_j = options_.energy_for
+                     ? options_.energy_for(r.measured_time, req.pstate)
+                     : 0;
+  }
   return r;
 }
 

@@ -77,6 +77,11 @@ struct ModelExecutorOptions {
   // caller may difference the counter around the run instead; this is the
   // hook for that. Unset: energy_j = 0. Runs on the worker thread.
   std::function<double(Duration elapsed, int pstate)> energy_for;
+  // A free-running energy counter in joules (e.g. RAPL package energy),
+  // read on the worker thread right before and after each run. When set and
+  // both reads succeed, energy_j is their difference and energy_measured is
+  // true; otherwise energy_for's model is used.
+  std::function<absl::StatusOr<double>()> energy_counter_j;
   // A job with no model (a cost-only submission) is simulated: it holds the
   // device for its predicted time on the clock and completes with the
   // predicted energy, marked simulated (see the top). False: such jobs fail

@@ -1,10 +1,11 @@
 // ModelExecutor's own part over a fake ModelRuntime: loading once and
 // refusing other bytes under a loaded name, the runtime's refusals passed on
 // unchanged, the measured time and energy of a run on a manual clock, a
-// failing run failing only its job, unloading while a job runs, and
-// borrowed inputs reaching the runtime uncopied and outliving their caller. The
-// queue, cancelling and shutdown: cpu_onnx_executor_queue_test.cc (the same
-// class, over OpenCV DNN).
+// failing run failing only its job, energy from a counter, cost-only jobs
+// refused when not simulated, unloading while a job runs, and borrowed
+// inputs reaching the runtime uncopied and outliving their caller. The
+// queue, cancelling and shutdown: onnxruntime/ort_executor_queue_test.cc (the
+// same class, over ONNX Runtime).
 #include "executors/model_executor.h"
 
 #include <chrono>
@@ -17,16 +18,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "executors/cpu_onnx_test_helpers.h"
+#include "executors/model_executor_test_helpers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace joule {
 namespace {
 
-using cpu_onnx_test::Done;
-using cpu_onnx_test::Job;
-using cpu_onnx_test::RunOnce;
+using model_executor_test::Done;
+using model_executor_test::Job;
+using model_executor_test::RunOnce;
 using ::testing::ElementsAre;
 
 // Counts Loads; a model's Run advances the manual clock by its run time and
@@ -142,6 +143,46 @@ TEST(ModelExecutorTest, ARunIsTimedOnTheClockAndAFailureFailsOnlyItsJob) {
   ASSERT_EQ(good.outputs.size(), 1u);
   EXPECT_EQ(good.outputs[0].name, "x");
   EXPECT_EQ(f.ex->BusyTime(), std::chrono::milliseconds(10));
+}
+
+// With an energy counter (RAPL on a real host) a run's energy is the
+// counter's difference around it, marked measured; a counter that fails
+// falls back to the model, marked modelled.
+TEST(ModelExecutorTest, EnergyComesFromTheCounterWhenItReads) {
+  ModelExecutorOptions options;
+  options.energy_for = [](Duration t, int) { return 100 * ToSeconds(t); };
+  absl::Mutex mu;
+  double joules = 10;
+  bool fail = false;
+  options.energy_counter_j = [&]() -> absl::StatusOr<double> {
+    absl::MutexLock l(&mu);
+    if (fail) return absl::UnavailableError("energy_uj: EIO");
+    joules += 0.25;  // 0.25 J between any two reads
+    return joules;
+  };
+  Fixture f(options);
+  ASSERT_TRUE(f.ex->LoadModel("m", "bytes").ok());
+  ExecResult measured = RunOnce(*f.ex, Job(1, "m", {Named("x")}));
+  ASSERT_TRUE(measured.status.ok()) << measured.status;
+  EXPECT_TRUE(measured.energy_measured);
+  EXPECT_DOUBLE_EQ(measured.energy_j, 0.25);
+  {
+    absl::MutexLock l(&mu);
+    fail = true;
+  }
+  ExecResult modelled = RunOnce(*f.ex, Job(2, "m", {Named("x")}));
+  ASSERT_TRUE(modelled.status.ok()) << modelled.status;
+  EXPECT_FALSE(modelled.energy_measured);
+  EXPECT_DOUBLE_EQ(modelled.energy_j, 100 * 0.005);
+}
+
+TEST(ModelExecutorTest, CostOnlyJobsFailWhenNotSimulated) {
+  ModelExecutorOptions options;
+  options.simulate_cost_only_jobs = false;
+  Fixture f(options);
+  EXPECT_FALSE(f.ex->SupportsModel(""));
+  ExecResult r = RunOnce(*f.ex, Job(1, "", {}));
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ModelExecutorTest, UnloadingWhileAJobRunsLetsItFinish) {

@@ -7,15 +7,24 @@
 
 namespace joule {
 
-std::unique_ptr<Device> MakeSimulatedDevice(const DeviceSpec& spec,
-                                            Clock* clock) {
-  auto executor = std::make_unique<SimulatedExecutor>(clock);
+std::unique_ptr<Device> MakeDeviceWithSimulatedPower(
+    const DeviceSpec& spec, Clock* clock, std::unique_ptr<Executor> executor,
+    std::string executor_note) {
   // Device destroys its actuator and sensor (the model's owners) before its
   // executor, so the model never outlives the executor it reads.
   std::shared_ptr<SimulatedPowerModel> model =
       SimulatedPowerModel::Create(spec, clock, executor.get());
   return std::make_unique<Device>(spec, std::move(executor),
-                                  model->MakeSensor(), model->MakeActuator());
+                                  model->MakeSensor(), model->MakeActuator(),
+                                  std::move(executor_note));
+}
+
+std::unique_ptr<Device> MakeSimulatedDevice(const DeviceSpec& spec,
+                                            Clock* clock,
+                                            const std::string& why) {
+  return MakeDeviceWithSimulatedPower(
+      spec, clock, std::make_unique<SimulatedExecutor>(clock),
+      "simulated: " + why);
 }
 
 }  // namespace joule

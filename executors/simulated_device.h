@@ -8,6 +8,7 @@
 #define JOULE_EXECUTORS_SIMULATED_DEVICE_H_
 
 #include <memory>
+#include <string>
 
 #include "core/clock.h"
 #include "devices/device.h"
@@ -15,9 +16,20 @@
 
 namespace joule {
 
+// The device's executor note is "simulated: <why>".
 // REQUIRES: spec.pstates non-empty; clock non-null.
-std::unique_ptr<Device> MakeSimulatedDevice(const DeviceSpec& spec,
-                                            Clock* clock);
+std::unique_ptr<Device> MakeSimulatedDevice(
+    const DeviceSpec& spec, Clock* clock,
+    const std::string& why = "no execution provider named in the profile");
+
+// A Device whose executor is real (`executor`, e.g. a ModelExecutor) and
+// whose power, temperature and P-states are simulated from the profile
+// (the SimulatedPowerModel reads the executor's busy time; backend
+// "simulated"). `executor_note` as Device's.
+// REQUIRES: spec.pstates non-empty; clock and executor non-null.
+std::unique_ptr<Device> MakeDeviceWithSimulatedPower(
+    const DeviceSpec& spec, Clock* clock, std::unique_ptr<Executor> executor,
+    std::string executor_note);
 
 }  // namespace joule
 

@@ -49,6 +49,8 @@ struct JobInfo {
   std::optional<Estimate> predicted;
   double measured_time_s = 0;
   double measured_energy_j = 0;
+  // measured_energy_j read from an energy counter (RAPL), not modelled.
+  bool energy_measured = false;
   double queue_time_s = 0;
   bool simulated = false;
   Placement placement;

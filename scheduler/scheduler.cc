@@ -339,6 +339,7 @@ void Scheduler::OnExecDone(JobId id, ExecResult&& r) {
       Job* job = &it->second;
       job->info.measured_time_s = ToSeconds(r.measured_time);
       job->info.measured_energy_j = r.energy_j;
+      job->info.energy_measured = r.energy_measured;
       job->info.simulated = r.simulated;
       job->info.outputs = std::move(r.outputs);
       if (r.status.ok() && !r.simulated) {

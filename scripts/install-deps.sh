@@ -11,7 +11,7 @@ packages=(
   libabsl-dev libboost-dev libboost-system-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev nghttp2-client
-  libopencv-dnn-dev libonnx-dev python3-onnx python3-numpy libssl-dev
+  libonnx-dev python3-onnx python3-numpy libssl-dev
   prometheus
 )
 

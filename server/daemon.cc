@@ -4,13 +4,18 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "api/admin_service.h"
 #include "api/scheduler_service.h"
 #include "core/policy_loader.h"
 #include "devices/profile_loader.h"
 #include "devices/simulated_power.h"
-#include "executors/cpu_onnx_executor.h"
+#include "executors/model_executor.h"
+#include "executors/onnxruntime/ort_library.h"
+#include "executors/onnxruntime/ort_runtime.h"
+#include "executors/onnxruntime/ort_session.h"
 #include "executors/simulated_device.h"
 #include "executors/simulated_executor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -18,6 +23,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "platform/linux/rapl.h"
 #include "server/status_page.h"
 #include "spdlog/spdlog.h"
 #include "telemetry/exposition.h"
@@ -76,7 +82,10 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
   absl::StatusOr<std::vector<DeviceSpec>> specs =
       LoadDevicesForPolicy(policy.policy);
   if (!specs.ok()) return specs.status();
-  if (absl::Status s = MakeDevices(*specs); !s.ok()) return s;
+  if (absl::Status s = MakeDevices(*specs, policy.policy.onnxruntime);
+      !s.ok()) {
+    return s;
+  }
   std::vector<Device*> raw;
   for (const auto& d : devices_) raw.push_back(d.get());
 
@@ -95,7 +104,9 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
   scheduler_service_->SetModelHooks(ModelHooks{
       [this](const RegisteredModel& m) { return LoadIntoExecutors(m); },
       [this](const std::string& name) {
-        if (cpu_onnx_) cpu_onnx_->UnloadModel(name);
+        for (const auto& [device, exec] : model_executors_) {
+          exec->UnloadModel(name);
+        }
       }});
   // Models: the directory RegisterModel paths must lie in, and the models
   // the policy preloads (each analysed once; one that fails stops the start).
@@ -114,38 +125,94 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
   return absl::OkStatus();
 }
 
-absl::Status Daemon::MakeDevices(const std::vector<DeviceSpec>& specs) {
+void Daemon::LoadOnnxRuntime(const std::vector<DeviceSpec>& specs,
+                             const OnnxRuntimePolicy& policy) {
+  std::vector<std::string> users;
+  for (const DeviceSpec& spec : specs) {
+    if (!spec.provider.empty()) users.push_back(spec.name);
+  }
+  if (users.empty()) return;
+  OrtLibraryOptions lo = DefaultOrtLibraryOptions();
+  const std::string& path = !options_.onnxruntime_library.empty()
+                                ? options_.onnxruntime_library
+                                : policy.library;
+  if (!path.empty() && path != lo.path) {
+    lo.path = path;
+    lo.expected_sha256.clear();  // pinned for the fetched build only
+  }
+  absl::StatusOr<std::shared_ptr<const OrtLibrary>> lib = OrtLibrary::Load(lo);
+  if (!lib.ok()) {
+    ort_error_ = std::string(lib.status().message());
+    spdlog::error(
+        "ONNX Runtime did not load: {}; {} simulated (models are costed, not "
+        "run). Run scripts/fetch-onnxruntime.sh, or point "
+        "--onnxruntime-library / executors.onnxruntime.library at a build",
+        ort_error_, absl::StrJoin(users, ", "));
+    return;
+  }
+  ort_ = *std::move(lib);
+  spdlog::info("ONNX Runtime {} from {} (providers: {})", ort_->version(),
+               ort_->path(), absl::StrJoin(ort_->available_providers(), ", "));
+}
+
+absl::Status Daemon::MakeDevices(const std::vector<DeviceSpec>& specs,
+                                 const OnnxRuntimePolicy& policy) {
   std::optional<HostProbe> host;
   if (!options_.host_root.empty()) {
     host = ProbeHost(options_.host_root);
     spdlog::info("{}", host->Summary());
   }
+  LoadOnnxRuntime(specs, policy);
   for (const DeviceSpec& spec : specs) {
     std::unique_ptr<Device> device;
-    if (spec.kind == DeviceKind::kCpu && cpu_onnx_ == nullptr) {
-      device = MakeHostCpu(spec, host ? &*host : nullptr);
+    std::string why = "no execution provider named in the profile";
+    if (!spec.provider.empty()) {
+      const bool host_cpu = spec.kind == DeviceKind::kCpu && !host_cpu_taken_;
+      if (!ort_) {
+        why = "ONNX Runtime did not load: " + ort_error_;
+      } else if (spec.kind == DeviceKind::kCpu && !host_cpu) {
+        why = "only the profile's first CPU is this host's";
+      } else {
+        device = MakeOrtDevice(spec, policy, host ? &*host : nullptr, host_cpu,
+                               &why);
+        if (device && host_cpu) host_cpu_taken_ = true;
+      }
     }
     if (!device) {
       // No hardware backend for this device here: simulated from its
-      // profile, and reported as simulated everywhere.
-      device = MakeSimulatedDevice(spec, clock_);
-      spdlog::info("device {} ({}): {} P-states up to {} MHz, simulated",
+      // profile, and reported as simulated everywhere, with why.
+      device = MakeSimulatedDevice(spec, clock_, why);
+      spdlog::info("device {} ({}): {} P-states up to {} MHz, simulated: {}",
                    spec.name, std::string(DeviceKindName(spec.kind)),
-                   spec.pstates.size(), spec.pstates.back().freq_khz / 1000);
+                   spec.pstates.size(), spec.pstates.back().freq_khz / 1000,
+                   why);
     }
     devices_.push_back(std::move(device));
   }
   return absl::OkStatus();
 }
 
-std::unique_ptr<Device> Daemon::MakeHostCpu(const DeviceSpec& profile_spec,
-                                            const HostProbe* host) {
-  // The first CPU of the profile is this host's CPU: registered ONNX models
-  // run on it for real (OpenCV DNN); jobs that carry only a cost are still
-  // simulated on it, and say so.
+std::unique_ptr<Device> Daemon::MakeOrtDevice(const DeviceSpec& profile_spec,
+                                              const OnnxRuntimePolicy& policy,
+                                              const HostProbe* host,
+                                              bool host_cpu, std::string* why) {
+  OrtSessionConfig config;
+  config.intra_op_threads = static_cast<int>(policy.intra_op_threads);
+  config.graph_optimization = policy.graph_optimization;
+  // "cpu" is ORT's own CPU kernels, which every session has.
+  if (!absl::EqualsIgnoreCase(profile_spec.provider, "cpu")) {
+    config.provider = profile_spec.provider;
+  }
+  if (absl::Status s = OrtCheckSessionConfig(*ort_, config); !s.ok()) {
+    *why = absl::StrCat("execution provider '", profile_spec.provider,
+                        "' unavailable: ", s.message());
+    spdlog::error("device {}: {}", profile_spec.name, *why);
+    return nullptr;
+  }
+  // The host's CPU: its cpufreq P-states when the host has them.
   DeviceSpec spec = profile_spec;
   bool real_cpufreq = false;
-  if (host && host->has_cpufreq()) {
+  if (host_cpu && host && host->has_cpufreq()) {
     absl::StatusOr<DeviceSpec> host_spec = HostCpuSpec(profile_spec, *host);
     if (host_spec.ok()) {
       spec = *host_spec;
@@ -154,43 +221,71 @@ std::unique_ptr<Device> Daemon::MakeHostCpu(const DeviceSpec& profile_spec,
       spdlog::warn("{}: {}", spec.name, host_spec.status().ToString());
     }
   }
-  CpuOnnxExecutorOptions eo;
+  ModelExecutorOptions eo;
   eo.energy_for = [spec](Duration t, int pstate) {
     // Modelled: busy power at the P-state times the measured time.
     const PState& p = spec.pstates[std::clamp(pstate, 0, spec.max_pstate())];
     return (spec.static_power_w + p.dynamic_power_w) * ToSeconds(t);
   };
-  auto exec = std::make_unique<CpuOnnxExecutor>(clock_, eo);
-  CpuOnnxExecutor* raw = exec.get();
+  if (host_cpu && host && !host->rapl_domains.empty()) {
+    // Measured: the package counter read around each run (on the
+    // executor's worker thread only, as RaplEnergyCounter requires).
+    absl::StatusOr<RaplEnergyCounter> rapl =
+        RaplEnergyCounter::OpenPackage(host->root, clock_);
+    if (rapl.ok()) {
+      auto counter = std::make_shared<RaplEnergyCounter>(*std::move(rapl));
+      eo.energy_counter_j = [counter]() -> absl::StatusOr<double> {
+        absl::StatusOr<RaplSample> s = counter->Sample();
+        if (!s.ok()) return s.status();
+        return s->energy_j;
+      };
+    } else {
+      spdlog::warn("{}: per-job energy modelled: {}", spec.name,
+                   rapl.status().ToString());
+    }
+  }
+  auto exec = std::make_unique<ModelExecutor>(
+      clock_, std::make_unique<OrtRuntime>(ort_, config), eo);
+  ModelExecutor* raw = exec.get();
+  const std::string note = absl::StrCat("onnxruntime ", ort_->version(),
+                                        ", provider ", profile_spec.provider);
   std::unique_ptr<Device> device;
   if (real_cpufreq) {
+    HostCpuOptions ho = options_.host_cpu;
+    ho.executor_note = note;
     device = MakeHostCpuDevice(spec, *host, clock_, std::move(exec),
-                               options_.host_cpu);  // logs its own line
-  } else {
-    std::shared_ptr<SimulatedPowerModel> power =
-        SimulatedPowerModel::Create(spec, clock_, exec.get());
-    device = std::make_unique<Device>(
-        spec, std::move(exec), power->MakeSensor(), power->MakeActuator());
-    spdlog::info(
-        "device {} (cpu): runs ONNX models on this host (OpenCV DNN); "
-        "power, temperature and P-states simulated from the profile",
-        spec.name);
+                               ho);  // logs its own line
   }
-  if (device) cpu_onnx_ = raw;
+  if (!device) {
+    device = MakeDeviceWithSimulatedPower(spec, clock_, std::move(exec), note);
+    spdlog::info(
+        "device {} ({}): runs ONNX models on this host ({}); power, "
+        "temperature and P-states simulated from the profile",
+        spec.name, std::string(DeviceKindName(spec.kind)), note);
+  }
+  model_executors_.emplace_back(spec.name, raw);
   return device;
 }
 
 absl::Status Daemon::LoadIntoExecutors(const RegisteredModel& m) {
-  if (!cpu_onnx_ || !m.analysis) return absl::OkStatus();
+  if (model_executors_.empty() || !m.analysis) return absl::OkStatus();
   absl::StatusOr<std::shared_ptr<const std::string>> bytes =
       models_.OnnxBytes(m.name);
-  absl::Status s =
-      bytes.ok() ? cpu_onnx_->LoadModel(m.name, **bytes) : bytes.status();
-  if (!s.ok()) {
-    spdlog::warn("model {}: {}; it is placed on other devices only", m.name,
-                 std::string(s.message()));
+  if (!bytes.ok()) return bytes.status();
+  std::vector<std::string> errors;
+  absl::Status first;
+  for (const auto& [device, exec] : model_executors_) {
+    absl::Status s = exec->LoadModel(m.name, **bytes);
+    if (s.ok()) continue;
+    spdlog::warn("model {} on {}: {}; it is placed on other devices only",
+                 m.name, device, std::string(s.message()));
+    if (first.ok()) first = s;
+    errors.push_back(model_executors_.size() == 1
+                         ? std::string(s.message())
+                         : absl::StrCat(device, ": ", s.message()));
   }
-  return s;
+  if (first.ok()) return first;
+  return absl::Status(first.code(), absl::StrJoin(errors, "; "));
 }
 
 void Daemon::InstallHttpHandlers() {

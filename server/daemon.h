@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,7 +36,8 @@ namespace joule {
 
 class SchedulerService;
 class AdminService;
-class CpuOnnxExecutor;
+class ModelExecutor;
+class OrtLibrary;
 
 struct DaemonOptions {
   std::string policy_path;  // empty: the embedded default policy
@@ -50,6 +52,9 @@ struct DaemonOptions {
   // simulated (tests, so they never touch the real cpufreq).
   std::string host_root;
   HostCpuOptions host_cpu;
+  // The ONNX Runtime library (jouled --onnxruntime-library); empty: the
+  // policy's executors.onnxruntime.library, else the one the build fetched.
+  std::string onnxruntime_library;
 };
 
 class Daemon {
@@ -84,13 +89,24 @@ class Daemon {
  private:
   Daemon();
   absl::Status Build(const DaemonOptions& options);
-  // One Device per profile entry: the host's real CPU backends for the first
-  // CPU when the host has cpufreq, simulated from the profile otherwise.
-  absl::Status MakeDevices(const std::vector<DeviceSpec>& specs);
-  // The host's CPU: the cpu_onnx executor, with the real cpufreq, thermal
-  // and RAPL backends when `host` has them, simulated sensors otherwise.
-  std::unique_ptr<Device> MakeHostCpu(const DeviceSpec& spec,
-                                      const HostProbe* host);
+  // Loads ONNX Runtime (options, then the policy, then the fetched
+  // default) when a device names an execution provider; a failure is
+  // logged once and kept in ort_error_.
+  void LoadOnnxRuntime(const std::vector<DeviceSpec>& specs,
+                       const OnnxRuntimePolicy& policy);
+  // One Device per profile entry (docs/ARCHITECTURE.md, "Devices"): devices
+  // whose profile names an execution provider run models on ONNX Runtime
+  // (the first CPU is the host's, with its real cpufreq, thermal and RAPL
+  // backends where present); the others, and any whose provider this host
+  // or library lacks, are simulated from the profile and say why.
+  absl::Status MakeDevices(const std::vector<DeviceSpec>& specs,
+                           const OnnxRuntimePolicy& policy);
+  // A device running models on ONNX Runtime with spec.provider; null
+  // (logged, with *why) when the provider cannot be used.
+  std::unique_ptr<Device> MakeOrtDevice(const DeviceSpec& spec,
+                                        const OnnxRuntimePolicy& policy,
+                                        const HostProbe* host, bool host_cpu,
+                                        std::string* why);
   // Loads a registered model into the executors that run models for real.
   absl::Status LoadIntoExecutors(const RegisteredModel& m);
   void InstallHttpHandlers();
@@ -102,9 +118,13 @@ class Daemon {
   PolicyStore policy_;
   ModelRegistry models_;
   std::vector<std::unique_ptr<Device>> devices_;
-  // The host CPU's executor, which runs registered ONNX models for real
-  // (owned by its Device); null when the profile has no CPU.
-  CpuOnnxExecutor* cpu_onnx_ = nullptr;
+  // ONNX Runtime, when loaded; else why not.
+  std::shared_ptr<const OrtLibrary> ort_;
+  std::string ort_error_;
+  // The executors that run registered ONNX models for real, with their
+  // device's name (each owned by its Device).
+  std::vector<std::pair<std::string, ModelExecutor*>> model_executors_;
+  bool host_cpu_taken_ = false;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Governor> governor_;
   // Runs the calls that read files or analyse models (RegisterModel,

@@ -1,5 +1,5 @@
 // Test data on disk: reading a file whole, and the model sets that a
-// generator script writes (tests/cpu_onnx/make_cpu_models.py,
+// generator script writes (tests/reference_models/make_reference_models.py,
 // tests/onnxruntime/make_ort_models.py). CTest runs each generator once as a
 // fixture; a test binary run by hand runs it itself on first use.
 //

@@ -1,11 +1,11 @@
 // End-to-end: real ONNX models on the real host. A whole daemon on port 0
 // with the embedded policy, whose first CPU `cpu0` runs registered models
-// with OpenCV DNN (executors/cpu_onnx_executor.h), gets the models of
-// tests/cpu_onnx/make_cpu_models.py by bytes over gRPC, runs jobs that carry
-// real input tensors and answers with outputs that match the generator's
-// numpy reference; bad inputs are refused with INVALID_ARGUMENT naming the
-// input; a model OpenCV cannot import is listed as unsupported on cpu0 with
-// OpenCV's reason and refused there at admission.
+// with ONNX Runtime (executors/onnxruntime/), gets the models of
+// tests/reference_models/make_reference_models.py by bytes over gRPC, runs
+// jobs that carry real input tensors and answers with outputs that match the
+// generator's numpy reference; bad inputs are refused with INVALID_ARGUMENT
+// naming the input; a model ONNX Runtime refuses is listed as unsupported on
+// cpu0 with ORT's reason and refused there at admission.
 //
 // The daemon runs on a ManualClock (DaemonFixture): a model job runs on the
 // executor's worker thread and completes without the clock moving, so its
@@ -21,13 +21,14 @@
 #include <vector>
 
 #include "api/scheduler_service.h"
+#include "executors/onnxruntime/ort_library.h"
 #include "gmock/gmock.h"
 #include "testing/test_http_client.h"
-#include "tests/cpu_onnx/cpu_models.h"
 #include "tests/daemon_fixture.h"
+#include "tests/reference_models/reference_models.h"
 
-#ifndef JOULE_CPU_ONNX_MODELS_DIR
-#error "build with tests/CMakeLists.txt (defines JOULE_CPU_ONNX_MODELS_DIR)"
+#ifndef JOULE_REFERENCE_MODELS_DIR
+#error "build with tests/CMakeLists.txt (defines JOULE_REFERENCE_MODELS_DIR)"
 #endif
 
 namespace joule {
@@ -38,11 +39,11 @@ using ::testing::HasSubstr;
 
 // ---- The generated models and their reference data --------------------------
 
-using cpu_models::Floats;
-using cpu_models::ModelBytes;
+using reference_models::Floats;
+using reference_models::ModelBytes;
 
-// tests/cpu_onnx/cpu_models.h's case, with the input as the proto a client
-// sends.
+// tests/reference_models/reference_models.h's case, with the input as the proto
+// a client sends.
 struct Case {
   v1::Tensor input;  // FLOAT32, the generator's input
   std::string output_name;
@@ -51,7 +52,7 @@ struct Case {
 };
 
 Case LoadCase(const std::string& name) {
-  cpu_models::Case m = cpu_models::LoadCase(name);
+  reference_models::Case m = reference_models::LoadCase(name);
   Case c;
   c.input.set_name(m.input.name);
   c.input.set_dtype(v1::DATA_TYPE_FLOAT32);
@@ -71,9 +72,10 @@ const v1::ModelDeviceInfo* DeviceInfo(const v1::ModelInfo& m,
   return nullptr;
 }
 
-// The models OpenCV 4.6 runs (the transformer with its LayerNorm constants
-// pre-broadcast: see make_cpu_models.py).
-constexpr const char* kRunnable[] = {"mlp", "cnn", "transformer_bcast"};
+// Every generated model with a reference (both forms of the transformer: see
+// make_reference_models.py).
+constexpr const char* kRunnable[] = {"mlp", "cnn", "transformer",
+                                     "transformer_bcast", "clip11"};
 constexpr double kTolerance = 1e-4;
 
 class RealModelsE2eTest : public DaemonFixture {
@@ -141,7 +143,7 @@ void ExpectMatchesReference(const std::string& model, const Case& c,
   EXPECT_EQ(r.state(), v1::JOB_STATE_COMPLETED);
   EXPECT_EQ(r.device(), "cpu0");
   EXPECT_EQ(r.kind(), v1::DEVICE_KIND_CPU);
-  EXPECT_FALSE(r.simulated());  // OpenCV ran it on this host
+  EXPECT_FALSE(r.simulated());  // ONNX Runtime ran it on this host
   EXPECT_TRUE(r.error().empty()) << r.error();
   ASSERT_EQ(r.outputs_size(), 1);
   const v1::Tensor& out = r.outputs(0);
@@ -237,14 +239,14 @@ TEST_F(RealModelsE2eTest, WrongInputsFailInvalidArgumentNamingTheInput) {
     t.clear_shape();
     for (int64_t d : {1, 3, 8, 32}) t.add_shape(d);
     bad.push_back({"shape", t,
-                   "input 'x' has shape [1,3,8,32]; model 'cnn' expects "
-                   "float32 [1,3,16,16]"});
+                   "model 'cnn': input 'x' is float32 [1,3,16,16], got "
+                   "[1,3,8,32] (dim 2)"});
   }
   for (const BadInput& b : bad) {
     SCOPED_TRACE(b.what);
     // Admitted (name, dtype and rank match the model), then refused by the
-    // executor before OpenCV sees it: the call ends INVALID_ARGUMENT and the
-    // job FAILED, its error kept for GetJob.
+    // executor before ONNX Runtime sees it: the call ends INVALID_ARGUMENT and
+    // the job FAILED, its error kept for GetJob.
     auto call = SubmitAsync(CpuJob("cnn", b.tensor));
     call->Wait();
     EXPECT_EQ(call->status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -292,7 +294,9 @@ TEST_F(RealModelsE2eTest, WrongInputsFailInvalidArgumentNamingTheInput) {
   auto call = SubmitAsync(none);
   call->Wait();
   EXPECT_EQ(call->status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(call->status.error_message(), HasSubstr("missing input 'x'"));
+  EXPECT_THAT(call->status.error_message(),
+              HasSubstr("model 'cnn': input 'x' (float32 [1,3,16,16]) not "
+                        "given"));
 
   // Bytes that do not fill the shape never become a job: INVALID_ARGUMENT
   // from the request's validation, before admission (no job id).
@@ -312,19 +316,20 @@ TEST_F(RealModelsE2eTest, WrongInputsFailInvalidArgumentNamingTheInput) {
   ExpectMatchesReference("cnn", c, good->resp);
 }
 
-TEST_F(RealModelsE2eTest, ModelOpenCvCannotImportIsUnsupportedOnCpu0Only) {
+TEST_F(RealModelsE2eTest, ModelOnnxRuntimeRefusesIsUnsupportedOnCpu0Only) {
   Start();
-  // Opset-11 Clip with tensor bounds: the analysis takes it, OpenCV 4.6's
-  // importer does not. Registration succeeds; cpu0 is marked unable.
+  // A node of an operator no runtime implements: the analysis takes the
+  // model (the node unresolved), ONNX Runtime does not. Registration
+  // succeeds; cpu0 is marked unable, with ORT's own message.
   v1::ModelInfo info;
-  grpc::Status s = Register("clip11", &info);
+  grpc::Status s = Register("custom_op", &info);
   ASSERT_TRUE(s.ok()) << s.error_message();
   const v1::ModelDeviceInfo* cpu = DeviceInfo(info, "cpu0");
   ASSERT_NE(cpu, nullptr);
   EXPECT_FALSE(cpu->supported());
   EXPECT_THAT(cpu->reason(),
-              HasSubstr("cpu_onnx cannot import model 'clip11'"));
-  EXPECT_THAT(cpu->reason(), HasSubstr("Clip"));  // OpenCV's own words
+              HasSubstr("onnxruntime refused model 'custom_op'"));
+  EXPECT_THAT(cpu->reason(), HasSubstr("Frobnicate"));  // ORT's own words
 
   const v1::ListModelsResponse list = List();
   ASSERT_EQ(list.models_size(), 1);
@@ -346,7 +351,7 @@ TEST_F(RealModelsE2eTest, ModelOpenCvCannotImportIsUnsupportedOnCpu0Only) {
   x.set_data(std::string(8 * sizeof(float), '\0'));
   v1::JobResult r;
   grpc::ClientContext ctx;
-  s = stub_->Submit(&ctx, CpuJob("clip11", x), &r);
+  s = stub_->Submit(&ctx, CpuJob("custom_op", x), &r);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("rejected at admission"));
   EXPECT_THAT(s.error_message(), HasSubstr("cpu0"));
@@ -361,7 +366,7 @@ TEST_F(RealModelsE2eTest, ModelOpenCvCannotImportIsUnsupportedOnCpu0Only) {
 
   // Without the restriction placement goes elsewhere (dry run: no clock).
   v1::SubmitRequest any;
-  any.set_model("clip11");
+  any.set_model("custom_op");
   any.set_dry_run(true);
   v1::JobResult plan;
   grpc::ClientContext plan_ctx;
@@ -373,6 +378,107 @@ TEST_F(RealModelsE2eTest, ModelOpenCvCannotImportIsUnsupportedOnCpu0Only) {
     EXPECT_FALSE(e.feasible());
     EXPECT_EQ(e.reason(), "its executor cannot run this model");
   }
+}
+
+const v1::DeviceStatus* FindDevice(const v1::ListDevicesResponse& l,
+                                   const std::string& name) {
+  for (const v1::DeviceStatus& d : l.devices()) {
+    if (d.name() == name) return &d;
+  }
+  return nullptr;
+}
+
+TEST_F(RealModelsE2eTest, ListDevicesSaysWhatRunsJobsOnEachDevice) {
+  Start();
+  v1::ListDevicesResponse l;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListDevices(&ctx, {}, &l).ok());
+  const v1::DeviceStatus* cpu = FindDevice(l, "cpu0");
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_FALSE(cpu->simulated());
+  EXPECT_THAT(cpu->executor(), HasSubstr("onnxruntime 1.30"));
+  EXPECT_THAT(cpu->executor(), HasSubstr("provider cpu"));
+  const v1::DeviceStatus* npu = FindDevice(l, "npu0");
+  ASSERT_NE(npu, nullptr);
+  EXPECT_TRUE(npu->simulated());
+  EXPECT_EQ(npu->executor(),
+            "simulated: no execution provider named in the profile");
+}
+
+// executors.onnxruntime.library naming a file that is not a loadable ONNX
+// Runtime: the daemon still starts, cpu0 is simulated and says why (one
+// start-up message), models still register and are costed, and a job naming
+// one completes simulated.
+TEST_F(RealModelsE2eTest, AMissingOrBrokenLibraryLeavesCpu0SimulatedSayingWhy) {
+  const std::string real = DefaultOrtLibraryOptions().path;
+  const std::string bytes = reference_models::ReadFile(real);
+  ASSERT_GT(bytes.size(), 4096u);
+  struct Bad {
+    std::string path;
+    const char* says;
+  };
+  const std::vector<Bad> libraries = {
+      {dir_ + "/missing/libonnxruntime.so.1", "no such file"},
+      {WriteFile("truncated.so", bytes.substr(0, bytes.size() / 2)),
+       "truncated"},
+      {WriteFile("text.so", "not a library\n"), "no ELF header"},
+  };
+  for (const Bad& b : libraries) {
+    SCOPED_TRACE(b.path);
+    const std::string policy =
+        WriteFile("policy.yaml", "executors:\n  onnxruntime:\n    library: \"" +
+                                     b.path + "\"\n");
+    StartDaemon(policy);
+    v1::ListDevicesResponse l;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->ListDevices(&ctx, {}, &l).ok());
+    const v1::DeviceStatus* cpu = FindDevice(l, "cpu0");
+    ASSERT_NE(cpu, nullptr);
+    EXPECT_TRUE(cpu->simulated());
+    EXPECT_THAT(cpu->executor(),
+                HasSubstr("simulated: ONNX Runtime did not load: "));
+    EXPECT_THAT(cpu->executor(), HasSubstr(b.path));
+    EXPECT_THAT(cpu->executor(), HasSubstr(b.says));
+
+    v1::ModelInfo info;
+    ASSERT_TRUE(Register("mlp", &info).ok());
+    const Case c = LoadCase("mlp");
+    auto call = SubmitAsync(CpuJob("mlp", c.input));
+    daemon_->scheduler().WaitForSubmissions(1);
+    clock_.Advance(std::chrono::seconds(1));
+    call->Wait();
+    ASSERT_TRUE(call->status.ok()) << call->status.error_message();
+    EXPECT_TRUE(call->resp.simulated());
+    EXPECT_EQ(call->resp.outputs_size(), 0);
+    daemon_->Shutdown(Duration::zero());
+    daemon_.reset();
+  }
+}
+
+// A device whose profile names an execution provider this library lacks
+// stays simulated, saying which provider and why; the others are unchanged.
+TEST_F(RealModelsE2eTest, AProviderTheLibraryLacksLeavesItsDeviceSimulated) {
+  std::string profile = reference_models::ReadFile(
+      SourcePath("devices/profiles/test_two_device.yaml"));
+  const std::string kind = "    kind: npu\n";
+  const size_t at = profile.find(kind);
+  ASSERT_NE(at, std::string::npos);
+  profile.insert(at + kind.size(), "    provider: cuda\n");
+  const std::string profile_path = WriteFile("profile.yaml", profile);
+  StartDaemon(WriteFile("policy.yaml",
+                        "devices:\n  profile: \"" + profile_path + "\"\n"));
+  v1::ListDevicesResponse l;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListDevices(&ctx, {}, &l).ok());
+  const v1::DeviceStatus* npu = FindDevice(l, "npu0");
+  ASSERT_NE(npu, nullptr);
+  EXPECT_TRUE(npu->simulated());
+  EXPECT_THAT(npu->executor(),
+              HasSubstr("simulated: execution provider 'cuda' unavailable: "
+                        "provider 'cuda' not available in "));
+  const v1::DeviceStatus* cpu = FindDevice(l, "cpu0");
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_FALSE(cpu->simulated());
 }
 
 TEST_F(RealModelsE2eTest, PredictionErrorIsExportedAfterRealCompletions) {

@@ -37,7 +37,7 @@
 #include "executors/onnxruntime/ort_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cpu_onnx/cpu_models.h"
+#include "tests/reference_models/reference_models.h"
 
 namespace joule {
 namespace {
@@ -127,7 +127,7 @@ TEST_F(OrtApiTest, EnvIsTheProcessOne) {
   EXPECT_EQ(env, lib_->env());  // one per process, counted
   api().ReleaseEnv(env);
   // The library's reference keeps it: sessions still come from it.
-  NewSession(cpu_models::ModelBytes("mlp"));
+  NewSession(reference_models::ModelBytes("mlp"));
 }
 
 TEST_F(OrtApiTest, OptimizationLevelIsChecked) {
@@ -151,7 +151,7 @@ TEST_F(OrtApiTest, OptimizationLevelIsChecked) {
 }
 
 TEST_F(OrtApiTest, IntraOpThreadsArePoolThreads) {
-  const std::string bytes = cpu_models::ModelBytes("mlp");
+  const std::string bytes = reference_models::ModelBytes("mlp");
   for (int threads : {1, 3}) {
     ort::SessionOptions* o = nullptr;
     ORT_ASSERT_OK(*lib_, api().CreateSessionOptions(&o));
@@ -169,7 +169,7 @@ TEST_F(OrtApiTest, IntraOpThreadsArePoolThreads) {
 }
 
 TEST_F(OrtApiTest, InterOpThreadsRunInParallelMode) {
-  const std::string bytes = cpu_models::ModelBytes("cnn");
+  const std::string bytes = reference_models::ModelBytes("cnn");
   for (auto mode :
        {ort::ExecutionMode::kSequential, ort::ExecutionMode::kParallel}) {
     ort::SessionOptions* o = nullptr;
@@ -320,7 +320,7 @@ Described Describe(const OrtLibrary& lib, ort::Session* s, bool input,
 }
 
 TEST_F(OrtApiTest, SessionDescribes) {
-  ort::Session* s = NewSession(cpu_models::ModelBytes("cnn"));
+  ort::Session* s = NewSession(reference_models::ModelBytes("cnn"));
   size_t inputs = 0, outputs = 0;
   ORT_ASSERT_OK(*lib_, api().SessionGetInputCount(s, &inputs));
   ORT_ASSERT_OK(*lib_, api().SessionGetOutputCount(s, &outputs));
@@ -338,7 +338,7 @@ TEST_F(OrtApiTest, SessionDescribes) {
 
   // A dynamic dim is -1 (and the element count then is not known).
   Described dyn = Describe(
-      *lib_, NewSession(cpu_models::ModelBytes("mlp_dynamic")), true, 0);
+      *lib_, NewSession(reference_models::ModelBytes("mlp_dynamic")), true, 0);
   EXPECT_THAT(dyn.dims, ElementsAre(-1, 16));
 
   // A sequence output is no tensor.
@@ -406,8 +406,8 @@ TEST_F(OrtApiTest, ValuesBorrowTheBuffer) {
 }
 
 TEST_F(OrtApiTest, RunMatchesNumpy) {
-  ort::Session* s = NewSession(cpu_models::ModelBytes("cnn"));
-  cpu_models::Case c = cpu_models::LoadCase("cnn");
+  ort::Session* s = NewSession(reference_models::ModelBytes("cnn"));
+  reference_models::Case c = reference_models::LoadCase("cnn");
   ort::MemoryInfo* cpu = nullptr;
   ORT_ASSERT_OK(*lib_, api().CreateCpuMemoryInfo(ort::AllocatorType::kDevice,
                                                  ort::MemType::kDefault, &cpu));

@@ -1,9 +1,9 @@
 // OrtRuntime behind the shared ModelExecutor, on the real library: the
-// generated cpu_onnx models run as jobs and match their numpy references,
+// generated reference models run as jobs and match their numpy references,
 // inputs that do not fit fail the job naming the input, models ORT refuses
 // fail LoadModel with ORT's message, and an ORT error inside a run fails
 // only that job. The queue, cancelling and shutdown themselves are tested
-// once, in executors/cpu_onnx_executor_queue_test.cc.
+// once, in ort_executor_queue_test.cc.
 #include "executors/onnxruntime/ort_runtime.h"
 
 #include <chrono>
@@ -12,19 +12,19 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "executors/cpu_onnx_test_helpers.h"
 #include "executors/model_executor.h"
+#include "executors/model_executor_test_helpers.h"
 #include "executors/onnxruntime/ort_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cpu_onnx/cpu_models.h"
+#include "tests/reference_models/reference_models.h"
 
 namespace joule {
 namespace {
 
-using cpu_onnx_test::Done;
-using cpu_onnx_test::Job;
-using cpu_onnx_test::RunOnce;
+using model_executor_test::Done;
+using model_executor_test::Job;
+using model_executor_test::RunOnce;
 using ort_test::Library;
 using ort_test::MakeTensor;
 using ort_test::OrtModelBytes;
@@ -45,19 +45,18 @@ std::unique_ptr<ModelExecutor> MakeExecutor(Clock* clock) {
       clock, std::make_unique<OrtRuntime>(Library(), config), options);
 }
 
-TEST(OrtRuntimeTest, CpuOnnxModelsMatchNumpyAsJobs) {
+TEST(OrtRuntimeTest, ReferenceModelsMatchNumpyAsJobs) {
   ASSERT_NE(Library(), nullptr);
   RealClock clock;
   std::unique_ptr<ModelExecutor> ex = MakeExecutor(&clock);
   EXPECT_EQ(ex->runtime_name(), "onnxruntime");
   uint64_t id = 0;
-  // transformer: the LayerNorm that OpenCV 4.6 cannot run.
   for (const char* model :
        {"mlp", "mlp_dynamic", "cnn", "transformer", "transformer_bcast"}) {
     SCOPED_TRACE(model);
-    ASSERT_TRUE(ex->LoadModel(model, cpu_models::ModelBytes(model)).ok());
+    ASSERT_TRUE(ex->LoadModel(model, reference_models::ModelBytes(model)).ok());
     EXPECT_TRUE(ex->SupportsModel(model));
-    const cpu_models::Case c = cpu_models::LoadCase(model);
+    const reference_models::Case c = reference_models::LoadCase(model);
     ExecResult r = RunOnce(*ex, Job(++id, model, {c.input}));
     ASSERT_TRUE(r.status.ok()) << r.status;
     EXPECT_FALSE(r.simulated);
@@ -82,7 +81,7 @@ TEST(OrtRuntimeTest, InputsThatDoNotFitFailTheJobNamingTheInput) {
   ASSERT_NE(Library(), nullptr);
   RealClock clock;
   std::unique_ptr<ModelExecutor> ex = MakeExecutor(&clock);
-  ASSERT_TRUE(ex->LoadModel("mlp", cpu_models::ModelBytes("mlp")).ok());
+  ASSERT_TRUE(ex->LoadModel("mlp", reference_models::ModelBytes("mlp")).ok());
   const std::vector<float> x(16, 0.5f);
   struct Case {
     Tensor t;
@@ -100,7 +99,7 @@ TEST(OrtRuntimeTest, InputsThatDoNotFitFailTheJobNamingTheInput) {
     EXPECT_EQ(std::string(r.status.message()), c.message);
     EXPECT_TRUE(r.outputs.empty());
   }
-  const cpu_models::Case c = cpu_models::LoadCase("mlp");
+  const reference_models::Case c = reference_models::LoadCase("mlp");
   EXPECT_TRUE(RunOnce(*ex, Job(++id, "mlp", {c.input})).status.ok());
 }
 

@@ -29,15 +29,15 @@ Owned<T> Own(T* p, void (*release)(T*) noexcept) {
   return Owned<T>(p, Releaser<T>{release});
 }
 
-ort::GraphOptimizationLevel ToOrtLevel(OrtGraphOptimization level) {
+ort::GraphOptimizationLevel ToOrtLevel(GraphOptimization level) {
   switch (level) {
-    case OrtGraphOptimization::kDisable:
+    case GraphOptimization::kDisable:
       return ort::GraphOptimizationLevel::kDisableAll;
-    case OrtGraphOptimization::kBasic:
+    case GraphOptimization::kBasic:
       return ort::GraphOptimizationLevel::kEnableBasic;
-    case OrtGraphOptimization::kExtended:
+    case GraphOptimization::kExtended:
       return ort::GraphOptimizationLevel::kEnableExtended;
-    case OrtGraphOptimization::kAll:
+    case GraphOptimization::kAll:
       return ort::GraphOptimizationLevel::kEnableAll;
   }
   return ort::GraphOptimizationLevel::kEnableAll;
@@ -142,22 +142,21 @@ OrtSession::~OrtSession() {
   api.ReleaseMemoryInfo(cpu_memory_);
 }
 
-absl::StatusOr<std::unique_ptr<OrtSession>> OrtSession::Create(
-    std::shared_ptr<const OrtLibrary> library, std::string name,
-    absl::string_view model_bytes, const OrtSessionConfig& config) {
-  if (library == nullptr) {
-    return absl::InvalidArgumentError("OrtSession needs a loaded library");
-  }
+namespace {
+
+// ORT session options for `config` (threads, execution mode, optimisation
+// level, provider); `model` prefixes errors. A provider the library cannot
+// add is FAILED_PRECONDITION (see ort_session.h).
+absl::StatusOr<Owned<ort::SessionOptions>> MakeSessionOptions(
+    const OrtLibrary& lib, const std::string& model,
+    const OrtSessionConfig& config) {
+  const ort::Api& api = lib.api();
   if (config.intra_op_threads < 0 || config.inter_op_threads < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("model '", name, "': intra_op_threads ",
-                     config.intra_op_threads, " and inter_op_threads ",
-                     config.inter_op_threads, " must not be negative"));
+        absl::StrCat(model, ": intra_op_threads ", config.intra_op_threads,
+                     " and inter_op_threads ", config.inter_op_threads,
+                     " must not be negative"));
   }
-  const OrtLibrary& lib = *library;
-  const ort::Api& api = lib.api();
-  const std::string model = absl::StrCat("model '", name, "'");
-
   ort::SessionOptions* raw_options = nullptr;
   if (absl::Status s =
           lib.ToStatus(api.CreateSessionOptions(&raw_options),
@@ -206,12 +205,34 @@ absl::StatusOr<std::unique_ptr<OrtSession>> OrtSession::Create(
                        absl::StrJoin(lib.available_providers(), ", "), ")"));
     }
   }
+  return options;
+}
+
+}  // namespace
+
+absl::Status OrtCheckSessionConfig(const OrtLibrary& library,
+                                   const OrtSessionConfig& config) {
+  return MakeSessionOptions(library, "session options", config).status();
+}
+
+absl::StatusOr<std::unique_ptr<OrtSession>> OrtSession::Create(
+    std::shared_ptr<const OrtLibrary> library, std::string name,
+    absl::string_view model_bytes, const OrtSessionConfig& config) {
+  if (library == nullptr) {
+    return absl::InvalidArgumentError("OrtSession needs a loaded library");
+  }
+  const OrtLibrary& lib = *library;
+  const ort::Api& api = lib.api();
+  const std::string model = absl::StrCat("model '", name, "'");
+  absl::StatusOr<Owned<ort::SessionOptions>> options =
+      MakeSessionOptions(lib, model, config);
+  if (!options.ok()) return options.status();
 
   std::unique_ptr<OrtSession> session(new OrtSession(library, name));
   absl::Status created =
-      lib.ToStatus(api.CreateSessionFromArray(lib.env(), model_bytes.data(),
-                                              model_bytes.size(), options.get(),
-                                              &session->session_),
+      lib.ToStatus(api.CreateSessionFromArray(
+                       lib.env(), model_bytes.data(), model_bytes.size(),
+                       options->get(), &session->session_),
                    absl::StrCat("onnxruntime refused ", model));
   if (!created.ok()) {
     // A provider failing to initialise is the host's fault, not the model's.

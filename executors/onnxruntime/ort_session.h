@@ -49,20 +49,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "core/policy.h"
 #include "core/tensor.h"
 #include "executors/onnxruntime/ort_api.h"
 #include "executors/onnxruntime/ort_library.h"
 #include "executors/onnxruntime/ort_tensor.h"
 
 namespace joule {
-
-// ORT's graph optimisation levels (onnxruntime.ai "Graph optimizations").
-enum class OrtGraphOptimization {
-  kDisable,   // none
-  kBasic,     // constant folding, redundant node elimination
-  kExtended,  // + fusions such as GELU, layer norm, attention
-  kAll,       // + layout optimisations (ORT's default)
-};
 
 struct OrtSessionConfig {
   // Threads of the session's intra-op pool (parallelism inside one
@@ -74,7 +67,8 @@ struct OrtSessionConfig {
   // run one after another and inter_op_threads is unused. Must be >= 0.
   bool parallel_execution = false;
   int inter_op_threads = 0;
-  OrtGraphOptimization graph_optimization = OrtGraphOptimization::kAll;
+  // core/policy.h: the policy file's executors.onnxruntime.graph_optimization.
+  GraphOptimization graph_optimization = GraphOptimization::kAll;
   // An execution provider to put ahead of ORT's CPU provider, which runs
   // every node the provider does not take. Empty: CPU only. "CUDA" and
   // "TensorRT" (any case, or ORT's "CUDAExecutionProvider" and
@@ -86,6 +80,14 @@ struct OrtSessionConfig {
   // ORT checks them.
   std::vector<std::pair<std::string, std::string>> provider_options;
 };
+
+// Builds ORT session options from `config` as Create() does and drops them:
+// OK when a session with this configuration can be created for a model ORT
+// takes; otherwise Create()'s refusal (a provider the library cannot add is
+// FAILED_PRECONDITION "provider 'CUDA' not available in <path>: ..."). The
+// daemon checks each device's provider once at start-up with it.
+absl::Status OrtCheckSessionConfig(const OrtLibrary& library,
+                                   const OrtSessionConfig& config);
 
 class OrtSession {
  public:

@@ -1,9 +1,10 @@
 // OrtSession on the real library: the generated models described and run
-// against their numpy references (tests/cpu_onnx/make_cpu_models.py), every
-// joule dtype (bool included) through a model, inputs that do not fit refused
-// naming the input, models and providers ORT refuses, an error inside a run,
-// outputs owned or borrowed (and a declared output shape the run
-// contradicts), and runs from several threads at once.
+// against their numpy references
+// (tests/reference_models/make_reference_models.py), every joule dtype (bool
+// included) through a model, inputs that do not fit refused naming the input,
+// models and providers ORT refuses, an error inside a run, outputs owned or
+// borrowed (and a declared output shape the run contradicts), and runs from
+// several threads at once.
 #include "executors/onnxruntime/ort_session.h"
 
 #include <algorithm>
@@ -16,7 +17,7 @@
 #include "executors/onnxruntime/ort_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cpu_onnx/cpu_models.h"
+#include "tests/reference_models/reference_models.h"
 
 namespace joule {
 namespace {
@@ -57,7 +58,7 @@ void ExpectNear(const std::vector<float>& got, const std::vector<float>& want,
 // Runs the generator's input through `session` and checks the one output
 // against numpy's.
 void ExpectMatchesNumpy(const OrtSession& session, const std::string& model) {
-  const cpu_models::Case c = cpu_models::LoadCase(model);
+  const reference_models::Case c = reference_models::LoadCase(model);
   absl::StatusOr<std::vector<Tensor>> out = session.Run({c.input});
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_EQ(out->size(), 1u);
@@ -78,7 +79,7 @@ TEST(OrtSessionTest, DescribesTheModels) {
         Case{"cnn", {1, 3, 16, 16}, {1, 10}},
         Case{"transformer", {1, 8, 16}, {1, 8, 16}}}) {
     std::unique_ptr<OrtSession> s =
-        MustCreate(c.model, cpu_models::ModelBytes(c.model));
+        MustCreate(c.model, reference_models::ModelBytes(c.model));
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->name(), c.model);
     ASSERT_EQ(s->inputs().size(), 1u);
@@ -92,18 +93,17 @@ TEST(OrtSessionTest, DescribesTheModels) {
 }
 
 TEST(OrtSessionTest, RealModelsMatchNumpyAtEveryOptimizationLevel) {
-  for (OrtGraphOptimization level :
-       {OrtGraphOptimization::kDisable, OrtGraphOptimization::kBasic,
-        OrtGraphOptimization::kExtended, OrtGraphOptimization::kAll}) {
+  for (GraphOptimization level :
+       {GraphOptimization::kDisable, GraphOptimization::kBasic,
+        GraphOptimization::kExtended, GraphOptimization::kAll}) {
     OrtSessionConfig config;
     config.graph_optimization = level;
     config.intra_op_threads = 2;
-    // transformer: the LayerNorm that OpenCV 4.6 cannot run.
     for (const char* model :
          {"mlp", "mlp_dynamic", "cnn", "transformer", "transformer_bcast"}) {
       SCOPED_TRACE(absl::StrCat(model, " at level ", static_cast<int>(level)));
       std::unique_ptr<OrtSession> s =
-          MustCreate(model, cpu_models::ModelBytes(model), config);
+          MustCreate(model, reference_models::ModelBytes(model), config);
       ASSERT_NE(s, nullptr);
       ExpectMatchesNumpy(*s, model);
     }
@@ -111,9 +111,9 @@ TEST(OrtSessionTest, RealModelsMatchNumpyAtEveryOptimizationLevel) {
 }
 
 TEST(OrtSessionTest, RunsClipWithTensorBounds) {
-  // Opset-11 Clip with min/max as inputs, which OpenCV 4.6 refuses.
+  // Opset-11 Clip with min/max as inputs.
   std::unique_ptr<OrtSession> s =
-      MustCreate("clip11", cpu_models::ModelBytes("clip11"));
+      MustCreate("clip11", reference_models::ModelBytes("clip11"));
   ASSERT_NE(s, nullptr);
   const std::vector<float> x = {-3, -0.5, 0, 1, 5.5, 6, 7, 100};
   absl::StatusOr<std::vector<Tensor>> out =
@@ -129,7 +129,7 @@ TEST(OrtSessionTest, ThreadOptionsSizeThePools) {
     config.intra_op_threads = threads;
     const int before = ThreadCount();
     std::unique_ptr<OrtSession> s =
-        MustCreate("mlp", cpu_models::ModelBytes("mlp"), config);
+        MustCreate("mlp", reference_models::ModelBytes("mlp"), config);
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(ThreadCount() - before, threads - 1);
     ExpectMatchesNumpy(*s, "mlp");
@@ -141,7 +141,7 @@ TEST(OrtSessionTest, ThreadOptionsSizeThePools) {
   parallel.inter_op_threads = 3;
   const int before = ThreadCount();
   std::unique_ptr<OrtSession> s =
-      MustCreate("cnn", cpu_models::ModelBytes("cnn"), parallel);
+      MustCreate("cnn", reference_models::ModelBytes("cnn"), parallel);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(ThreadCount() - before, 2);
   ExpectMatchesNumpy(*s, "cnn");
@@ -150,7 +150,8 @@ TEST(OrtSessionTest, ThreadOptionsSizeThePools) {
     OrtSessionConfig bad;
     bad.intra_op_threads = intra;
     bad.inter_op_threads = inter;
-    absl::Status st = CreateStatus("mlp", cpu_models::ModelBytes("mlp"), bad);
+    absl::Status st =
+        CreateStatus("mlp", reference_models::ModelBytes("mlp"), bad);
     EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
     EXPECT_THAT(std::string(st.message()), HasSubstr("must not be negative"));
   }
@@ -237,7 +238,7 @@ TEST(OrtSessionTest, BoolInAndOut) {
 
 TEST(OrtSessionTest, InputsThatDoNotFitAreRefusedNamingTheInput) {
   std::unique_ptr<OrtSession> s =
-      MustCreate("mlp", cpu_models::ModelBytes("mlp"));
+      MustCreate("mlp", reference_models::ModelBytes("mlp"));
   ASSERT_NE(s, nullptr);
   const std::vector<float> x(16, 0.5f);
   Tensor short_bytes = MakeFloat32Tensor("x", {1, 16}, x);
@@ -296,9 +297,9 @@ TEST(OrtSessionTest, OrtErrorInsideARunLeavesTheSessionUsable) {
 // a reply); one of a dynamic shape borrows ORT's value. The input is read in
 // place (its bytes are not copied: ORT wraps them).
 TEST(OrtSessionTest, StaticOutputsAreOwnedDynamicOnesBorrowed) {
-  const cpu_models::Case c = cpu_models::LoadCase("mlp");
+  const reference_models::Case c = reference_models::LoadCase("mlp");
   std::unique_ptr<OrtSession> mlp =
-      MustCreate("mlp", cpu_models::ModelBytes("mlp"));
+      MustCreate("mlp", reference_models::ModelBytes("mlp"));
   ASSERT_NE(mlp, nullptr);
   absl::StatusOr<std::vector<Tensor>> out = mlp->Run({c.input});
   ASSERT_TRUE(out.ok()) << out.status();
@@ -381,7 +382,7 @@ TEST(OrtSessionTest, ProvidersTheLibraryLacksAreRefusedByName) {
     OrtSessionConfig config;
     config.provider = provider;
     absl::Status st =
-        CreateStatus("mlp", cpu_models::ModelBytes("mlp"), config);
+        CreateStatus("mlp", reference_models::ModelBytes("mlp"), config);
     EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
     EXPECT_THAT(
         std::string(st.message()),
@@ -395,7 +396,8 @@ TEST(OrtSessionTest, ProvidersTheLibraryLacksAreRefusedByName) {
   OrtSessionConfig cuda;
   cuda.provider = "CUDA";
   cuda.provider_options = {{"device_id", "0"}};
-  absl::Status st = CreateStatus("mlp", cpu_models::ModelBytes("mlp"), cuda);
+  absl::Status st =
+      CreateStatus("mlp", reference_models::ModelBytes("mlp"), cuda);
   EXPECT_THAT(std::string(st.message()),
               HasSubstr("libonnxruntime_providers_shared.so"));
 
@@ -403,18 +405,41 @@ TEST(OrtSessionTest, ProvidersTheLibraryLacksAreRefusedByName) {
   OrtSessionConfig cpu;
   cpu.provider = "CPU";
   std::unique_ptr<OrtSession> s =
-      MustCreate("mlp", cpu_models::ModelBytes("mlp"), cpu);
+      MustCreate("mlp", reference_models::ModelBytes("mlp"), cpu);
   ASSERT_NE(s, nullptr);
   ExpectMatchesNumpy(*s, "mlp");
+}
+
+// The daemon checks each device's provider once at start-up, with no model:
+// the check refuses exactly what Create refuses, with the same message.
+TEST(OrtSessionTest, ConfigCheckRefusesWhatCreateRefuses) {
+  ASSERT_NE(Library(), nullptr);
+  for (const char* provider : {"CUDA", "tensorrt", "OpenVINO", "NoSuch"}) {
+    OrtSessionConfig config;
+    config.provider = provider;
+    absl::Status check = OrtCheckSessionConfig(*Library(), config);
+    absl::Status create =
+        CreateStatus("mlp", reference_models::ModelBytes("mlp"), config);
+    EXPECT_TRUE(absl::IsFailedPrecondition(check)) << check;
+    EXPECT_EQ(check, create);
+  }
+  OrtSessionConfig bad_threads;
+  bad_threads.intra_op_threads = -1;
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(OrtCheckSessionConfig(*Library(), bad_threads)));
+  EXPECT_TRUE(OrtCheckSessionConfig(*Library(), OrtSessionConfig{}).ok());
+  OrtSessionConfig cpu;
+  cpu.provider = "CPU";
+  EXPECT_TRUE(OrtCheckSessionConfig(*Library(), cpu).ok());
 }
 
 TEST(OrtSessionTest, ConcurrentRunsAgree) {
   OrtSessionConfig config;
   config.intra_op_threads = 1;
   std::unique_ptr<OrtSession> s =
-      MustCreate("cnn", cpu_models::ModelBytes("cnn"), config);
+      MustCreate("cnn", reference_models::ModelBytes("cnn"), config);
   ASSERT_NE(s, nullptr);
-  const cpu_models::Case c = cpu_models::LoadCase("cnn");
+  const reference_models::Case c = reference_models::LoadCase("cnn");
   constexpr int kThreads = 4, kRuns = 25;
   std::vector<int> good(kThreads, 0);
   std::vector<std::thread> threads;
@@ -441,7 +466,7 @@ TEST(OrtSessionTest, SessionKeepsItsLibrary) {
       OrtLibrary::Load(DefaultOrtLibraryOptions());
   ASSERT_TRUE(lib.ok()) << lib.status();
   absl::StatusOr<std::unique_ptr<OrtSession>> s =
-      OrtSession::Create(*lib, "mlp", cpu_models::ModelBytes("mlp"), {});
+      OrtSession::Create(*lib, "mlp", reference_models::ModelBytes("mlp"), {});
   ASSERT_TRUE(s.ok()) << s.status();
   lib->reset();  // the session's reference remains
   ExpectMatchesNumpy(**s, "mlp");

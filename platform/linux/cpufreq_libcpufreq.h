@@ -1,7 +1,7 @@
 // LibCpufreqBackend: the CpufreqBackend on Debian's libcpufreq
 // (cpufrequtils, libcpufreq-dev). Built only with -DJOULE_WITH_LIBCPUFREQ=ON:
 // the library is GPL-2.0-only, which cannot be combined with the Apache-2.0
-// gRPC and OpenCV in one distributed binary, so the default build never
+// gRPC in one distributed binary, so the default build never
 // needs it (devices/CMakeLists.txt).
 //
 // libcpufreq hard-wires /sys/devices/system/cpu/cpuN/cpufreq (no root), so

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "opencv2/core.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -235,14 +234,6 @@ double MeasureBlockedGemm(int n, int threads, int reps, double budget_s) {
   });
 }
 
-double MeasureOpenCvGemm(int n, int reps, double budget_s) {
-  cv::Mat a(n, n, CV_32F), b(n, n, CV_32F), c;
-  cv::randu(a, -1, 1);
-  cv::randu(b, -1, 1);
-  return BestOpsPerS(2.0 * n * n * static_cast<double>(n), reps, budget_s,
-                     [&] { cv::gemm(a, b, 1.0, cv::noArray(), 0.0, c); });
-}
-
 // ---- STREAM triad -----------------------------------------------------------
 double MeasureTriad(size_t elems, int threads, int passes) {
   std::unique_ptr<double[]> a(new double[elems]);
@@ -299,10 +290,9 @@ const char* BlockedSgemmKernelName() { return TheKernel().name; }
 
 std::string HostCalibration::Summary() const {
   return absl::StrFormat(
-      "peak fp32 %.3g ops/s (blocked %s n=%d: %.3g, cv::gemm n=%d: %.3g), "
+      "peak fp32 %.3g ops/s (blocked %s n=%d), "
       "mem bw %.3g B/s (triad 3 x %.0f MiB, best of %d), %d threads, %.2f s",
-      peak_fp32_ops_per_s, gemm_kernel, gemm_blocked_n, gemm_blocked_ops_per_s,
-      gemm_opencv_n, gemm_opencv_ops_per_s, mem_bw_bytes_per_s,
+      peak_fp32_ops_per_s, gemm_kernel, gemm_blocked_n, mem_bw_bytes_per_s,
       stream_array_bytes / (1 << 20), stream_passes, threads,
       ToSeconds(duration));
 }
@@ -317,14 +307,11 @@ absl::StatusOr<HostCalibration> CalibrateHost(
   const bool q = options.quick;
   cal.gemm_kernel = BlockedSgemmKernelName();
   cal.gemm_blocked_n = q ? 384 : 1536;
-  cal.gemm_opencv_n = q ? 192 : 512;
   cal.stream_array_bytes = (q ? 32.0 : 64.0) * (1 << 20);
   cal.stream_passes = q ? 3 : 10;
   try {
     cal.gemm_blocked_ops_per_s = MeasureBlockedGemm(
         cal.gemm_blocked_n, cal.threads, q ? 3 : 5, q ? 0.1 : 1.5);
-    cal.gemm_opencv_ops_per_s =
-        MeasureOpenCvGemm(cal.gemm_opencv_n, q ? 2 : 3, q ? 0.05 : 0.8);
     cal.mem_bw_bytes_per_s = MeasureTriad(
         static_cast<size_t>(cal.stream_array_bytes) / sizeof(double),
         cal.threads, cal.stream_passes);
@@ -332,12 +319,8 @@ absl::StatusOr<HostCalibration> CalibrateHost(
     return absl::InternalError(absl::StrFormat(
         "host calibration: cannot allocate 3 x %.0f MiB for STREAM",
         cal.stream_array_bytes / (1 << 20)));
-  } catch (const cv::Exception& e) {
-    return absl::InternalError(
-        absl::StrFormat("host calibration: cv::gemm failed: %s", e.err));
   }
-  cal.peak_fp32_ops_per_s =
-      std::max(cal.gemm_blocked_ops_per_s, cal.gemm_opencv_ops_per_s);
+  cal.peak_fp32_ops_per_s = cal.gemm_blocked_ops_per_s;
   cal.duration = std::chrono::duration_cast<Duration>(
       std::chrono::steady_clock::now() - start);
   return cal;

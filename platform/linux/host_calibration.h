@@ -4,13 +4,11 @@
 // numbers beat datasheet guesses). devices/calibrated_profile.h writes them
 // into a device profile.
 //
-//   peak FP32   the better of (a) a cache-blocked SGEMM of our own (packed
-//               A and B panels, an AVX-512 / AVX2+FMA / portable register-
-//               blocked micro-kernel picked at run time, rows of C split
-//               over `threads` threads) and (b) OpenCV's cv::gemm (which
-//               calls the system BLAS: on Debian's reference netlib BLAS it
-//               is slow, kept as a second opinion). ops = 2·n³ per GEMM;
-//               best of several runs.
+//   peak FP32   a cache-blocked SGEMM of our own (packed A and B panels,
+//               an AVX-512 / AVX2+FMA / portable register-blocked
+//               micro-kernel picked at run time, rows of C split over
+//               `threads` threads). ops = 2·n³ per GEMM; best of several
+//               runs.
 //   memory BW   a STREAM-triad kernel a[i] = b[i] + s·c[i] over three
 //               double arrays far larger than the last-level cache, split
 //               over `threads` threads; bytes = 3 · array bytes per pass
@@ -46,16 +44,14 @@ struct HostCalibrationOptions {
 };
 
 struct HostCalibration {
-  double peak_fp32_ops_per_s = 0;  // max of the two GEMMs below
+  double peak_fp32_ops_per_s = 0;  // the blocked GEMM below
   double mem_bw_bytes_per_s = 0;   // STREAM triad, best pass
   int threads = 0;
   Duration duration{0};  // wall time of the whole calibration
 
   // The details behind the two headline numbers.
   double gemm_blocked_ops_per_s = 0;
-  double gemm_opencv_ops_per_s = 0;
-  int gemm_blocked_n = 0;  // square matrix size of each GEMM
-  int gemm_opencv_n = 0;
+  int gemm_blocked_n = 0;         // square matrix size
   std::string gemm_kernel;        // "avx512", "avx2+fma" or "portable"
   double stream_array_bytes = 0;  // per array
   int stream_passes = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes the small ONNX models the ONNX Runtime tests need beyond the real
-models of tests/cpu_onnx/make_cpu_models.py (whose numpy references the
+models of tests/reference_models/make_reference_models.py (whose numpy references the
 session tests also use).
 
 Usage: /usr/bin/python3 make_ort_models.py OUT_DIR

@@ -1,14 +1,14 @@
 // Test-only helpers shared by the ModelExecutor tests
-// (cpu_onnx_executor_test.cc: models, refusals and bad inputs;
-// cpu_onnx_executor_queue_test.cc: queueing, cancelling, shutting down;
-// model_executor_test.cc and onnxruntime/ort_runtime_test.cc): the
+// (model_executor_test.cc, onnxruntime/ort_runtime_test.cc and
+// onnxruntime/ort_executor_queue_test.cc: queueing, cancelling, shutting
+// down): the
 // MLP test model's reference computation, waiting for `done` and for a job
 // to start without sleeping, and building and running jobs.
 //
 // Done and Started are thread-safe (their callbacks run on the executor's
 // threads); the functions are pure or use only their arguments.
-#ifndef JOULE_EXECUTORS_CPU_ONNX_TEST_HELPERS_H_
-#define JOULE_EXECUTORS_CPU_ONNX_TEST_HELPERS_H_
+#ifndef JOULE_EXECUTORS_MODEL_EXECUTOR_TEST_HELPERS_H_
+#define JOULE_EXECUTORS_MODEL_EXECUTOR_TEST_HELPERS_H_
 
 #include <algorithm>
 #include <cmath>
@@ -22,10 +22,9 @@
 #include "absl/synchronization/mutex.h"
 #include "core/tensor.h"
 #include "devices/executor.h"
-#include "executors/cpu_onnx_executor.h"
 #include "gtest/gtest.h"
 
-namespace joule::cpu_onnx_test {
+namespace joule::model_executor_test {
 
 // ---- The MLP's weights, re-derived here from the generator's formulas -------
 constexpr int kIn = 16, kHidden = 32, kOut = 8;
@@ -95,7 +94,7 @@ class Done {
 
 // Records which jobs started; WaitFor blocks until one did. Hold(id) makes
 // the hook block on that job until Release(), so a model job stays running
-// (the hook runs on the worker thread before the net does).
+// (the hook runs on the worker thread before the model does).
 class Started {
  public:
   std::function<void(uint64_t)> Hook() {
@@ -159,6 +158,6 @@ inline void ExpectNear(const std::vector<float>& got,
   }
 }
 
-}  // namespace joule::cpu_onnx_test
+}  // namespace joule::model_executor_test
 
-#endif  // JOULE_EXECUTORS_CPU_ONNX_TEST_HELPERS_H_
+#endif  // JOULE_EXECUTORS_MODEL_EXECUTOR_TEST_HELPERS_H_

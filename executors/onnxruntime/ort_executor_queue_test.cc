@@ -1,7 +1,8 @@
-// CpuOnnxExecutor's queue: cost-only jobs simulated as SimulatedExecutor
-// does, cancelling queued and running jobs, shutting down with jobs queued
-// or running, and `done` starting the next job. The models and their inputs:
-// cpu_onnx_executor_test.cc.
+// ModelExecutor's queue over the real ONNX Runtime: cost-only jobs
+// simulated as SimulatedExecutor does, cancelling queued and running jobs,
+// shutting down with jobs queued or running, and `done` starting the next
+// job. The models and their inputs: ort_runtime_test.cc and
+// ort_session_test.cc.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -10,25 +11,38 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "executors/cpu_onnx_executor.h"
-#include "executors/cpu_onnx_test_helpers.h"
+#include "executors/model_executor.h"
+#include "executors/model_executor_test_helpers.h"
+#include "executors/onnxruntime/ort_runtime.h"
+#include "executors/onnxruntime/ort_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cpu_onnx/cpu_models.h"
+#include "tests/reference_models/reference_models.h"
 
 namespace joule {
 namespace {
 
 using ::testing::HasSubstr;
 
-using cpu_models::ModelBytes;
-using cpu_onnx_test::Done;
-using cpu_onnx_test::ExpectNear;
-using cpu_onnx_test::Job;
-using cpu_onnx_test::kIn;
-using cpu_onnx_test::MlpInput;
-using cpu_onnx_test::MlpReference;
-using cpu_onnx_test::Started;
+using model_executor_test::Done;
+using model_executor_test::ExpectNear;
+using model_executor_test::Job;
+using model_executor_test::kIn;
+using model_executor_test::MlpInput;
+using model_executor_test::MlpReference;
+using model_executor_test::Started;
+using reference_models::ModelBytes;
+
+// A ModelExecutor over ONNX Runtime (one intra-op thread).
+std::unique_ptr<ModelExecutor> NewExecutor(Clock* clock,
+                                           ModelExecutorOptions options = {}) {
+  EXPECT_NE(ort_test::Library(), nullptr);
+  OrtSessionConfig config;
+  config.intra_op_threads = 1;
+  return std::make_unique<ModelExecutor>(
+      clock, std::make_unique<OrtRuntime>(ort_test::Library(), config),
+      std::move(options));
+}
 
 ExecRequest CostOnly(uint64_t id, Duration predicted) {
   ExecRequest req;
@@ -51,9 +65,10 @@ void SubmitFromThreads(int threads, int per_thread,
   for (std::thread& th : pool) th.join();
 }
 
-TEST(CpuOnnxExecutorQueueTest, CostOnlyJobsAreSimulatedLikeSimulatedExecutor) {
+TEST(OrtExecutorQueueTest, CostOnlyJobsAreSimulatedLikeSimulatedExecutor) {
   ManualClock clock;
-  CpuOnnxExecutor ex(&clock);
+  std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock);
+  ModelExecutor& ex = *owner;
   EXPECT_TRUE(ex.SupportsModel(""));
   Done done;
   ex.Start(CostOnly(1, std::chrono::seconds(2)), done.Callback());
@@ -72,10 +87,11 @@ TEST(CpuOnnxExecutorQueueTest, CostOnlyJobsAreSimulatedLikeSimulatedExecutor) {
   EXPECT_EQ(ex.BusyTime(), std::chrono::seconds(2));
 }
 
-TEST(CpuOnnxExecutorQueueTest, AZeroTimeCostOnlyJobIsDoneInsideStart) {
+TEST(OrtExecutorQueueTest, AZeroTimeCostOnlyJobIsDoneInsideStart) {
   // As SimulatedExecutor does it: no timer, `done` on the caller's thread.
   ManualClock clock;
-  CpuOnnxExecutor ex(&clock);
+  std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock);
+  ModelExecutor& ex = *owner;
   Done done;
   ex.Start(CostOnly(1, Duration{0}), done.Callback());
   ASSERT_EQ(done.calls(), 1);
@@ -85,9 +101,10 @@ TEST(CpuOnnxExecutorQueueTest, AZeroTimeCostOnlyJobIsDoneInsideStart) {
   EXPECT_EQ(ex.BusyTime(), Duration{0});
 }
 
-TEST(CpuOnnxExecutorQueueTest, ARunningCostOnlyJobCanBeCancelled) {
+TEST(OrtExecutorQueueTest, ARunningCostOnlyJobCanBeCancelled) {
   ManualClock clock;
-  CpuOnnxExecutor ex(&clock);
+  std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock);
+  ModelExecutor& ex = *owner;
   Done done;
   ex.Start(CostOnly(1, std::chrono::seconds(2)), done.Callback());
   clock.Advance(std::chrono::milliseconds(500));
@@ -98,13 +115,14 @@ TEST(CpuOnnxExecutorQueueTest, ARunningCostOnlyJobCanBeCancelled) {
   EXPECT_EQ(ex.BusyTime(), std::chrono::milliseconds(500));
 }
 
-TEST(CpuOnnxExecutorQueueTest, CancelsAQueuedJobButNotARunningModel) {
+TEST(OrtExecutorQueueTest, CancelsAQueuedJobButNotARunningModel) {
   ManualClock clock;
   Started started;
   started.Hold(1);  // job 1 stays running until Release()
-  CpuOnnxExecutorOptions opt;
+  ModelExecutorOptions opt;
   opt.on_job_started = started.Hook();
-  CpuOnnxExecutor ex(&clock, opt);
+  std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock, opt);
+  ModelExecutor& ex = *owner;
   ASSERT_TRUE(ex.LoadModel("mlp", ModelBytes("mlp")).ok());
 
   Done d1, d2, d3, d4;
@@ -129,7 +147,7 @@ TEST(CpuOnnxExecutorQueueTest, CancelsAQueuedJobButNotARunningModel) {
   started.WaitFor(4);  // queued behind the models; now on the clock
   clock.Advance(std::chrono::seconds(1));
   EXPECT_TRUE(d4.Wait().simulated);
-  // The manual clock does not move while a net runs: busy = job 4 only.
+  // The manual clock does not move while a model runs: busy = job 4 only.
   EXPECT_EQ(ex.BusyTime(), std::chrono::seconds(1));
   EXPECT_EQ(d1.calls(), 1);
   EXPECT_EQ(d2.calls(), 0);
@@ -137,14 +155,15 @@ TEST(CpuOnnxExecutorQueueTest, CancelsAQueuedJobButNotARunningModel) {
   EXPECT_EQ(d4.calls(), 1);
 }
 
-TEST(CpuOnnxExecutorQueueTest, DestructorFailsQueuedJobsOnceEach) {
+TEST(OrtExecutorQueueTest, DestructorFailsQueuedJobsOnceEach) {
   ManualClock clock;
   Started started;
   Done d1, d2, d3;
   {
-    CpuOnnxExecutorOptions opt;
+    ModelExecutorOptions opt;
     opt.on_job_started = started.Hook();
-    CpuOnnxExecutor ex(&clock, opt);
+    std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock, opt);
+    ModelExecutor& ex = *owner;
     ASSERT_TRUE(ex.LoadModel("mlp", ModelBytes("mlp")).ok());
     ex.Start(CostOnly(1, std::chrono::hours(1)), d1.Callback());
     started.WaitFor(1);
@@ -164,7 +183,7 @@ TEST(CpuOnnxExecutorQueueTest, DestructorFailsQueuedJobsOnceEach) {
   clock.Advance(std::chrono::hours(2));  // and nothing fires late
 }
 
-TEST(CpuOnnxExecutorQueueTest, JobsStartedFromDoneDuringShutdownAreFailedToo) {
+TEST(OrtExecutorQueueTest, JobsStartedFromDoneDuringShutdownAreFailedToo) {
   // At shutdown the scheduler answers a CANCELLED job by dispatching the next
   // one from inside `done`; that one must get its `done` as well.
   ManualClock clock;
@@ -172,9 +191,10 @@ TEST(CpuOnnxExecutorQueueTest, JobsStartedFromDoneDuringShutdownAreFailedToo) {
   Done d1, d3;
   int d2_calls = 0;
   {
-    CpuOnnxExecutorOptions opt;
+    ModelExecutorOptions opt;
     opt.on_job_started = started.Hook();
-    CpuOnnxExecutor ex(&clock, opt);
+    std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock, opt);
+    ModelExecutor& ex = *owner;
     ex.Start(CostOnly(1, std::chrono::hours(1)), d1.Callback());
     started.WaitFor(1);
     ex.Start(CostOnly(2, std::chrono::hours(1)), [&](const ExecResult& r) {
@@ -189,10 +209,11 @@ TEST(CpuOnnxExecutorQueueTest, JobsStartedFromDoneDuringShutdownAreFailedToo) {
   EXPECT_EQ(d3.Wait().status.code(), absl::StatusCode::kCancelled);
 }
 
-TEST(CpuOnnxExecutorQueueTest, DoneMayStartTheNextJob) {
+TEST(OrtExecutorQueueTest, DoneMayStartTheNextJob) {
   // The scheduler dispatches the next job from inside `done`.
   RealClock clock;
-  CpuOnnxExecutor ex(&clock);
+  std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock);
+  ModelExecutor& ex = *owner;
   ASSERT_TRUE(ex.LoadModel("mlp", ModelBytes("mlp")).ok());
   const Tensor x = MakeFloat32Tensor("x", {1, kIn}, MlpInput(1));
   Done second;
@@ -203,7 +224,7 @@ TEST(CpuOnnxExecutorQueueTest, DoneMayStartTheNextJob) {
   EXPECT_TRUE(second.Wait().status.ok());
 }
 
-TEST(CpuOnnxExecutorQueueTest, MixedJobsAndCancelsFromManyThreads) {
+TEST(OrtExecutorQueueTest, MixedJobsAndCancelsFromManyThreads) {
   // Model jobs and cost-only jobs (some of no time) share the device one at
   // a time: the simulated executor that runs the cost-only ones crashes if
   // handed one while another runs. Every job not cancelled is done once.
@@ -212,7 +233,8 @@ TEST(CpuOnnxExecutorQueueTest, MixedJobsAndCancelsFromManyThreads) {
   std::vector<char> cancelled(done.size(), 0);  // each set by one thread
   {
     RealClock clock;
-    CpuOnnxExecutor ex(&clock);
+    std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock);
+    ModelExecutor& ex = *owner;
     ASSERT_TRUE(ex.LoadModel("mlp", ModelBytes("mlp")).ok());
     SubmitFromThreads(kThreads, kPerThread, [&](int id, int i) {
       const Duration cost = std::chrono::microseconds(i % 3 == 1 ? 0 : 50);
@@ -233,9 +255,10 @@ TEST(CpuOnnxExecutorQueueTest, MixedJobsAndCancelsFromManyThreads) {
   }
 }
 
-TEST(CpuOnnxExecutorQueueTest, ManyJobsFromManyThreadsEachDoneOnce) {
+TEST(OrtExecutorQueueTest, ManyJobsFromManyThreadsEachDoneOnce) {
   RealClock clock;
-  CpuOnnxExecutor ex(&clock);
+  std::unique_ptr<ModelExecutor> owner = NewExecutor(&clock);
+  ModelExecutor& ex = *owner;
   ASSERT_TRUE(ex.LoadModel("mlp", ModelBytes("mlp")).ok());
   constexpr int kThreads = 3, kPerThread = 40;
   absl::Mutex mu;

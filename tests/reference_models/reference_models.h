@@ -1,12 +1,12 @@
-// Test-only: the models tests/cpu_onnx/make_cpu_models.py writes (written by
-// the CTest fixture joule_cpu_onnx_models, or on first use when a test binary
-// runs by hand) and their reference data: NAME.onnx, NAME.meta ("input x
-// 1,3,16,16" / "output y 1,10"), NAME.input.bin, NAME.expected.bin.
+// Test-only: the models tests/reference_models/make_reference_models.py writes
+// (written by the CTest fixture joule_reference_models, or on first use when a
+// test binary runs by hand) and their reference data: NAME.onnx, NAME.meta
+// ("input x 1,3,16,16" / "output y 1,10"), NAME.input.bin, NAME.expected.bin.
 //
-// Needs JOULE_CPU_ONNX_MODELS_DIR and JOULE_MAKE_CPU_MODELS_PY defined by the
-// build. Not thread-safe beyond ModelsDir()'s one-time generation.
-#ifndef JOULE_TESTS_CPU_ONNX_CPU_MODELS_H_
-#define JOULE_TESTS_CPU_ONNX_CPU_MODELS_H_
+// Needs JOULE_REFERENCE_MODELS_DIR and JOULE_MAKE_REFERENCE_MODELS_PY defined
+// by the build. Not thread-safe beyond ModelsDir()'s one-time generation.
+#ifndef JOULE_TESTS_REFERENCE_MODELS_REFERENCE_MODELS_H_
+#define JOULE_TESTS_REFERENCE_MODELS_REFERENCE_MODELS_H_
 
 #include <cstdlib>
 #include <cstring>
@@ -19,15 +19,15 @@
 #include "gtest/gtest.h"
 #include "testing/generated_files.h"
 
-namespace joule::cpu_models {
+namespace joule::reference_models {
 
 using test_files::ReadFile;
 
 inline const std::string& ModelsDir() {
   static const std::string* dir = [] {
-    auto* d = new std::string(JOULE_CPU_ONNX_MODELS_DIR);
-    test_files::GenerateUnlessPresent(*d, JOULE_MAKE_CPU_MODELS_PY,
-                                      "clip11.onnx");
+    auto* d = new std::string(JOULE_REFERENCE_MODELS_DIR);
+    test_files::GenerateUnlessPresent(*d, JOULE_MAKE_REFERENCE_MODELS_PY,
+                                      "custom_op.onnx");
     return d;
   }();
   return *dir;
@@ -81,6 +81,6 @@ inline Case LoadCase(const std::string& name) {
   return c;
 }
 
-}  // namespace joule::cpu_models
+}  // namespace joule::reference_models
 
-#endif  // JOULE_TESTS_CPU_ONNX_CPU_MODELS_H_
+#endif  // JOULE_TESTS_REFERENCE_MODELS_REFERENCE_MODELS_H_

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Writes the ONNX models the CPU executor tests run, with reference outputs.
+"""Writes the ONNX models the executor tests run, with reference outputs.
 
-Usage: /usr/bin/python3 make_cpu_models.py OUT_DIR
+Usage: /usr/bin/python3 make_reference_models.py OUT_DIR
 
 For every runnable model NAME this writes:
   OUT_DIR/NAME.onnx
@@ -12,9 +12,8 @@ For every runnable model NAME this writes:
                              compares two independent computations
   OUT_DIR/NAME.meta          "input NAME D0,D1,..." and "output NAME D0,..."
 
-clip11 (OpenCV 4.6 refuses to import it) gets only NAME.onnx; transformer
-(imported, but its first forward pass fails in OpenCV 4.6) gets the full set,
-so a newer OpenCV that runs it can be checked too.
+custom_op (a node of an operator no runtime implements: the cost analysis
+takes the model, ONNX Runtime refuses it) gets only NAME.onnx.
 
 The MLP's weights and input follow closed formulas (MlpW1 & co. below) that
 the C++ test re-implements with plain loops: a third, numpy-free check.
@@ -37,7 +36,7 @@ def save(out_dir, name, nodes, inputs, outputs, inits, opset=13):
     graph = helper.make_graph(nodes, name, inputs, outputs, inits)
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", opset)],
-                              producer_name="joule make_cpu_models.py")
+                              producer_name="joule make_reference_models.py")
     onnx.checker.check_model(model)
     with open(os.path.join(out_dir, name + ".onnx"), "wb") as f:
         f.write(model.SerializeToString())
@@ -180,12 +179,10 @@ def transformer(out_dir, name="transformer", ln_broadcast=False):
     Sub, Mul, Add, Sqrt, Div primitives) + a ReLU feed-forward + residual, on
     a 1x8x16 input.
 
-    As exported (ln_broadcast=False) gamma and beta are 1-D [16], and OpenCV
-    4.6 imports the graph but fails its first forward pass: its Mul by a
-    constant becomes a Scale layer that cannot broadcast a 1-D blob over the
-    last axis of a rank-3 tensor ("start <= (int)shape.size() ..." in
-    total()). With ln_broadcast=True they are stored pre-broadcast as [8, 16]
-    (same values), which OpenCV runs."""
+    As exported (ln_broadcast=False) gamma and beta are 1-D [16] and
+    broadcast over the last axis; with ln_broadcast=True they are stored
+    pre-broadcast as [8, 16] (same values, same outputs), which exercises a
+    second form of the same graph."""
     rng = np.random.default_rng(11)
     s, d, f = 8, 16, 32
     wq, wk, wv, wo = (rand(rng, [d, d], 0.3) for _ in range(4))
@@ -252,28 +249,48 @@ def transformer_bcast(out_dir):
     transformer(out_dir, "transformer_bcast", ln_broadcast=True)
 
 
-# -- Models OpenCV 4.6 is expected to refuse ---------------------------------
-
 def clip11(out_dir):
     """Opset 11 Clip whose min and max are tensor inputs (here initializers),
-    as PyTorch exports ReLU6/hardtanh since opset 11. OpenCV 4.6's importer
-    takes Clip's bounds only from the opset-6 attributes."""
+    as PyTorch exports ReLU6/hardtanh since opset 11."""
     nodes = [helper.make_node("Clip", ["x", "lo", "hi"], ["y"], name="clip")]
     save(out_dir, "clip11", nodes,
          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8])],
          [init("lo", np.array(0.0, F32)), init("hi", np.array(6.0, F32))],
          opset=11)
+    x = (np.arange(8, dtype=F32) * 1.7 - 3.0).reshape(1, 8)
+    write_case(out_dir, "clip11", "x", x, "y", np.clip(x, 0.0, 6.0))
+
+
+# -- A model ONNX Runtime refuses ----------------------------------------------
+
+def custom_op(out_dir):
+    """x -> Relu -> Frobnicate (domain com.example, which no runtime
+    implements) -> y. The analysis costs the Relu and lists the custom node
+    as unresolved; ONNX Runtime refuses the model at load."""
+    nodes = [helper.make_node("Relu", ["x"], ["h"], name="relu"),
+             helper.make_node("Frobnicate", ["h"], ["y"], name="frob",
+                              domain="com.example")]
+    graph = helper.make_graph(
+        nodes, "custom_op",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8])])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 13),
+                              helper.make_opsetid("com.example", 1)],
+        producer_name="joule make_reference_models.py")
+    with open(os.path.join(out_dir, "custom_op.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
 
 
 def main():
     if len(sys.argv) != 2:
-        sys.exit("usage: make_cpu_models.py OUT_DIR")
+        sys.exit("usage: make_reference_models.py OUT_DIR")
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
-    # clip11 last: tests take its presence to mean the set is complete.
+    # custom_op last: tests take its presence to mean the set is complete.
     for make in (mlp, mlp_dynamic, cnn, transformer, transformer_bcast,
-                 clip11):
+                 clip11, custom_op):
         make(out_dir)
 
 
