@@ -2,7 +2,9 @@
 # Installs the Debian packages joule builds and tests with, when missing,
 # then ONNX Runtime's shared library (scripts/fetch-onnxruntime.sh, from the
 # npm registry at a pinned version and checksum). Uses sudo only when not
-# root. Prints nothing when all are present.
+# root. Prints nothing when all are present. (The public test models and the
+# node binding their reference needs are fetched by the tests themselves:
+# scripts/fetch-test-models.sh, run by the CTest fixture joule_public_models.)
 set -euo pipefail
 
 packages=(
@@ -12,7 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev nghttp2-client
   libopencv-dnn-dev libonnx-dev python3-onnx python3-numpy libssl-dev
-  prometheus
+  prometheus nodejs
 )
 
 missing=()
