@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages joule builds and tests with, when missing,
-# then ONNX Runtime's shared library (scripts/fetch-onnxruntime.sh, from the
-# npm registry at a pinned version and checksum). Uses sudo only when not
-# root. Prints nothing when all are present. (The public test models and the
-# node binding their reference needs are fetched by the tests themselves:
-# scripts/fetch-test-models.sh, run by the CTest fixture joule_public_models.)
+# then ONNX Runtime's shared library and its node binding
+# (scripts/fetch-onnxruntime.sh --node, from the npm registry at a pinned
+# version and checksum; the binding comes from the same download, and the
+# tests' reference outputs need it). Uses sudo only when not root. Prints
+# nothing when all are present. (The public test models themselves are
+# fetched by the tests: scripts/fetch-test-models.sh, run by the CTest
+# fixture joule_public_models.)
 set -euo pipefail
 
 packages=(
@@ -32,4 +34,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-"$(dirname "${BASH_SOURCE[0]}")/fetch-onnxruntime.sh"
+"$(dirname "${BASH_SOURCE[0]}")/fetch-onnxruntime.sh" --node
