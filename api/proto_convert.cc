@@ -346,6 +346,7 @@ void ModelInfoToProto(const RegisteredModel& model,
                       v1::ModelInfo* out) {
   const JobCost& cost = model.cost;
   out->set_name(model.name);
+  out->set_loading(model.loading);
   std::vector<Precision> model_precisions;
   for (Precision p : kAllPrecisions) {
     if (!cost.Supports(p)) continue;

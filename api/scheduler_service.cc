@@ -252,10 +252,14 @@ grpc::ServerUnaryReactor* SchedulerService::RegisterModel(
       default:
         return absl::InvalidArgumentError("source: set either path or onnx");
     }
+    // Registered as loading: jobs naming it are refused UNAVAILABLE until
+    // the executors have loaded (and warmed) it.
     absl::StatusOr<RegisteredModel> model =
-        models_->RegisterOnnx(req->name(), source, *shapes);
+        models_->RegisterOnnx(req->name(), source, *shapes, /*loading=*/true);
     if (!model.ok()) return model.status();
     ModelRegistered(*model);
+    models_->MarkLoaded(model->name);
+    model->loading = false;
     ModelInfoToProto(*model, DeviceSpecs(), resp);
     MarkUnsupported(resp);
     return absl::OkStatus();

@@ -442,8 +442,8 @@ void Bench::PrintThroughput() {
   }
   std::cout << "(CPU us/inf = the whole process's user+system CPU time over "
                "the round / inferences, median of rounds; run p50 = median "
-               "JobResult.measured_time_s, the executor's setInput+forward+"
-               "copy on its worker thread; rest p50 = median of client "
+               "JobResult.measured_time_s, the executor's ONNX Runtime run "
+               "on its worker thread; rest p50 = median of client "
                "latency - run over the mode's jobs: queueing in cpu0, "
                "scheduler, gRPC, tensor copies)\n";
 }

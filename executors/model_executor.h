@@ -1,9 +1,9 @@
 // ModelExecutor: an Executor that runs ONNX models for real through a
-// ModelRuntime (model_runtime.h: OpenCV DNN for cpu_onnx, ONNX Runtime), and
+// ModelRuntime (model_runtime.h; ONNX Runtime: onnxruntime/ort_runtime.h), and
 // everything about it that does not depend on the runtime: the loaded models,
 // one worker thread with its FIFO queue, cancelling, shutdown, busy time, and
 // cost-only jobs handed to an owned SimulatedExecutor. Messages start with
-// the runtime's Name() ("cpu_onnx: model 'x' is not loaded").
+// the runtime's Name() ("onnxruntime: model 'x' is not loaded").
 //
 // Models are loaded once each (LoadModel: the runtime's Load) and kept until
 // UnloadModel. A model the runtime refuses fails LoadModel with the

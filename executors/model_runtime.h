@@ -1,8 +1,7 @@
 // ModelRuntime: the small contract between ModelExecutor (model_executor.h:
 // the job queue, worker thread, cancelling, shutdown, cost-only jobs and the
 // loaded-model bookkeeping) and an inference library that runs ONNX models
-// on joule tensors. Implementations: CpuOnnxRuntime (OpenCV DNN,
-// cpu_onnx_runtime.h) and OrtRuntime (ONNX Runtime,
+// on joule tensors. Implementation: OrtRuntime (ONNX Runtime,
 // onnxruntime/ort_runtime.h); tests use fakes.
 //
 // Load() turns a model's bytes into a RuntimeModel the executor keeps until
@@ -41,7 +40,7 @@ class RuntimeModel {
 class ModelRuntime {
  public:
   virtual ~ModelRuntime() = default;
-  // Names the executor in its own messages, e.g. "cpu_onnx".
+  // Names the executor in its own messages, e.g. "onnxruntime".
   virtual std::string Name() const = 0;
   // Imports `onnx_bytes` (a serialized onnx.ModelProto) as model `name`
   // (used in messages). Never returns OK with a null model.

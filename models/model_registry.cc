@@ -121,7 +121,7 @@ absl::Status ModelRegistry::Register(const std::string& name,
 
 absl::StatusOr<RegisteredModel> ModelRegistry::RegisterOnnx(
     const std::string& name, const ModelSource& source,
-    const InputShapes& input_shapes) {
+    const InputShapes& input_shapes, bool loading) {
   if (absl::Status s = ValidateModelName(name); !s.ok()) return s;
   if (source.path.empty() == source.bytes.empty()) {
     return absl::InvalidArgumentError(
@@ -138,6 +138,7 @@ absl::StatusOr<RegisteredModel> ModelRegistry::RegisterOnnx(
   RegisteredModel m;
   m.name = name;
   m.input_shapes = input_shapes;
+  m.loading = loading;
   std::shared_ptr<const std::string> bytes;
   if (!source.path.empty()) {
     absl::StatusOr<std::string> real = ResolvePath(source.path);
@@ -188,7 +189,19 @@ absl::StatusOr<RegisteredModel> ModelRegistry::Get(
 absl::StatusOr<JobCost> ModelRegistry::Find(const std::string& name) const {
   absl::StatusOr<RegisteredModel> m = Get(name);
   if (!m.ok()) return m.status();
+  if (m->loading) {
+    return absl::UnavailableError(absl::StrCat(
+        "model '", name,
+        "' is loading (registered, not yet loaded into its executors); "
+        "retry when RegisterModel has answered"));
+  }
   return m->cost;
+}
+
+void ModelRegistry::MarkLoaded(const std::string& name) {
+  absl::MutexLock l(&mu_);
+  auto it = models_.find(name);
+  if (it != models_.end()) it->second.loading = false;
 }
 
 std::vector<RegisteredModel> ModelRegistry::List() const {

@@ -63,6 +63,9 @@ struct RegisteredModel {
   // Hash of the analysed bytes (std::hash), to notice a file at `path`
   // replaced after registration.
   size_t onnx_hash = 0;
+  // Registered, not yet loaded into the executors that run it: jobs naming
+  // it are refused UNAVAILABLE until MarkLoaded (Find).
+  bool loading = false;
 };
 
 class ModelRegistry {
@@ -84,11 +87,18 @@ class ModelRegistry {
   //                        or has no ops;
   //   FAILED_PRECONDITION  a path, with no model directory configured;
   //   ALREADY_EXISTS       the name is taken.
+  // With `loading`, the model is registered as loading (see
+  // RegisteredModel::loading) until MarkLoaded.
   absl::StatusOr<RegisteredModel> RegisterOnnx(const std::string& name,
                                                const ModelSource& source,
-                                               const InputShapes& input_shapes);
+                                               const InputShapes& input_shapes,
+                                               bool loading = false);
+  // Ends a registration's loading: jobs may name the model. Unknown names
+  // are ignored.
+  void MarkLoaded(const std::string& name);
 
-  // NOT_FOUND naming the model when it is not registered.
+  // What a job naming the model costs. NOT_FOUND naming the model when it is
+  // not registered; UNAVAILABLE "model 'x' is loading" while it is loading.
   absl::StatusOr<JobCost> Find(const std::string& name) const;
   absl::StatusOr<RegisteredModel> Get(const std::string& name) const;
   // Every model, by name.

@@ -1,9 +1,7 @@
 // Structural checks of an ONNX graph before anything is inferred: every
 // value has exactly one producer, every node input exists, and the nodes
 // form a DAG. Yields the nodes in topological order (file order when the
-// file is already sorted, as ONNX requires). Internal to the ONNX analysis,
-// except that the cpu_onnx executor also asks which graph inputs a caller
-// feeds (RealInputs).
+// file is already sorted, as ONNX requires). Internal to the ONNX analysis.
 //
 // Thread-safe (pure).
 #ifndef JOULE_MODELS_ONNX_GRAPH_H_

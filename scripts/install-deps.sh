@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages joule builds and tests with, when missing,
-# then ONNX Runtime's shared library (scripts/fetch-onnxruntime.sh, from the
-# npm registry at a pinned version and checksum). Uses sudo only when not
-# root. Prints nothing when all are present.
+# then ONNX Runtime's shared library and its node binding
+# (scripts/fetch-onnxruntime.sh --node, from the npm registry at a pinned
+# version and checksum; the binding comes from the same download, and the
+# tests' reference outputs need it). Uses sudo only when not root. Prints
+# nothing when all are present. (The public test models themselves are
+# fetched by the tests: scripts/fetch-test-models.sh, run by the CTest
+# fixture joule_public_models.)
 set -euo pipefail
 
 packages=(
@@ -12,7 +16,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev nghttp2-client
   libonnx-dev python3-onnx python3-numpy libssl-dev
-  prometheus
+  prometheus nodejs
 )
 
 missing=()
@@ -30,4 +34,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-"$(dirname "${BASH_SOURCE[0]}")/fetch-onnxruntime.sh"
+"$(dirname "${BASH_SOURCE[0]}")/fetch-onnxruntime.sh" --node

@@ -1,6 +1,7 @@
 #include "server/daemon.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <utility>
 
@@ -47,6 +48,42 @@ PolicyStore::ReloadObserver CountReloads(Registry* registry) {
   return [&success, &failure](bool accepted) {
     (accepted ? success : failure).Inc();
   };
+}
+
+// One run of a freshly loaded model on zeros at its registered shapes, so
+// the first job does not pay for the runtime's first-run set-up (allocator
+// arenas, kernel selection). Best effort: a model whose inputs carry meaning
+// (a sample rate, a sequence length) may refuse zeros; it is still loaded.
+void WarmUp(const std::string& device, const ModelExecutor& exec,
+            const RegisteredModel& m) {
+  absl::StatusOr<std::shared_ptr<RuntimeModel>> model = exec.Model(m.name);
+  if (!model.ok()) return;
+  std::vector<Tensor> zeros;
+  for (const OnnxTensorInfo& in : m.analysis->inputs) {
+    Tensor t;
+    t.name = in.name;
+    t.dtype = DataTypeFromOnnx(in.onnx_elem_type);
+    t.shape = in.shape;
+    absl::StatusOr<int64_t> n = t.NumElements();
+    if (t.dtype == DataType::kUnspecified || !n.ok() ||
+        *n * ElementSize(t.dtype) > (int64_t{256} << 20)) {
+      return;
+    }
+    t.bytes.assign(static_cast<size_t>(*n * ElementSize(t.dtype)), '\0');
+    zeros.push_back(std::move(t));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<Tensor>> out = (*model)->Run(zeros);
+  const double ms = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  if (out.ok()) {
+    spdlog::info("model {} on {}: loaded, warm-up run {:.1f} ms", m.name,
+                 device, ms);
+  } else {
+    spdlog::info("model {} on {}: loaded; warm-up on zeros refused ({})",
+                 m.name, device, std::string(out.status().message()));
+  }
 }
 
 }  // namespace
@@ -276,7 +313,10 @@ absl::Status Daemon::LoadIntoExecutors(const RegisteredModel& m) {
   absl::Status first;
   for (const auto& [device, exec] : model_executors_) {
     absl::Status s = exec->LoadModel(m.name, **bytes);
-    if (s.ok()) continue;
+    if (s.ok()) {
+      WarmUp(device, *exec, m);
+      continue;
+    }
     spdlog::warn("model {} on {}: {}; it is placed on other devices only",
                  m.name, device, std::string(s.message()));
     if (first.ok()) first = s;

@@ -1,6 +1,6 @@
 // OrtRuntime: ONNX Runtime as a ModelRuntime (executors/model_runtime.h), so
 // a ModelExecutor (executors/model_executor.h) runs models on it with the
-// same queue, cancelling, shutdown and cost-only jobs as cpu_onnx.
+// the executor's queue, cancelling, shutdown and cost-only jobs.
 //
 // Load() creates one OrtSession (ort_session.h) per model, with the library
 // and session configuration given at construction; a model ORT refuses fails

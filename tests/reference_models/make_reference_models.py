@@ -61,7 +61,7 @@ def rand(rng, shape, scale=0.5):
     return (rng.standard_normal(shape) * scale).astype(F32)
 
 
-# -- MLP: formulas shared with executors/cpu_onnx_executor_test.cc -------------
+# -- MLP: formulas shared with executors/model_executor_test_helpers.h -------
 # Keep these in step with the C++ test's MlpW1/MlpB1/MlpW2/MlpB2/MlpInput.
 MLP_IN, MLP_HIDDEN, MLP_OUT = 16, 32, 8
 
