@@ -69,7 +69,7 @@ void WarmUp(const std::string& device, const ModelExecutor& exec,
         *n * ElementSize(t.dtype) > (int64_t{256} << 20)) {
       return;
     }
-    t.bytes.assign(static_cast<size_t>(*n * ElementSize(t.dtype)), '\0');
+    t.bytes = std::string(static_cast<size_t>(*n * ElementSize(t.dtype)), '\0');
     zeros.push_back(std::move(t));
   }
   const auto start = std::chrono::steady_clock::now();
