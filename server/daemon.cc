@@ -235,6 +235,7 @@ std::unique_ptr<Device> Daemon::MakeOrtDevice(const DeviceSpec& profile_spec,
                                               bool host_cpu, std::string* why) {
   OrtSessionConfig config;
   config.intra_op_threads = static_cast<int>(policy.intra_op_threads);
+  config.allow_spinning = policy.allow_spinning;
   config.graph_optimization = policy.graph_optimization;
   // "cpu" is ORT's own CPU kernels, which every session has.
   if (!absl::EqualsIgnoreCase(profile_spec.provider, "cpu")) {

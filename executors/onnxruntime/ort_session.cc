@@ -172,6 +172,16 @@ absl::StatusOr<Owned<ort::SessionOptions>> MakeSessionOptions(
       !s.ok()) {
     return s;
   }
+  for (const char* key :
+       {"session.intra_op.allow_spinning", "session.inter_op.allow_spinning"}) {
+    if (absl::Status s = lib.ToStatus(
+            api.AddSessionConfigEntry(options.get(), key,
+                                      config.allow_spinning ? "1" : "0"),
+            absl::StrCat(model, ": ", key));
+        !s.ok()) {
+      return s;
+    }
+  }
   if (config.parallel_execution) {
     if (absl::Status s =
             lib.ToStatus(api.SetSessionExecutionMode(

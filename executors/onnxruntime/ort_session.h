@@ -62,6 +62,10 @@ struct OrtSessionConfig {
   // operator), counting the thread that calls Run: 1 runs on the caller
   // only; 0 is ORT's default (one per physical core). Must be >= 0.
   int intra_op_threads = 0;
+  // Whether idle pool threads spin before they sleep (ORT's
+  // session.intra_op.allow_spinning and session.inter_op.allow_spinning;
+  // ORT's default: true).
+  bool allow_spinning = true;
   // Run independent nodes of the graph concurrently, on an inter-op pool of
   // inter_op_threads threads (0: ORT's default). Off (ORT's default): nodes
   // run one after another and inter_op_threads is unused. Must be >= 0.
