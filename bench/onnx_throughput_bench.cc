@@ -268,8 +268,11 @@ class Bench {
 };
 
 bool Bench::SetUp(const std::string& dir) {
-  std::cout << "== models (generated into " << dir << ")\n";
-  if (!GenerateModels(dir, opt_.make_cpu_models)) return false;
+  // Generated models only when one of them is asked for.
+  if (!std::all_of(opt_.models.begin(), opt_.models.end(), IsPublicModel)) {
+    std::cout << "== models (generated into " << dir << ")\n";
+    if (!GenerateModels(dir, opt_.make_cpu_models)) return false;
+  }
   DaemonOptions dopt;
   std::string profile;
   if (opt_.calibrate_host) {
