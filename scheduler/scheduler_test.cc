@@ -9,6 +9,7 @@
 #include "executors/simulated_device.h"
 #include "gtest/gtest.h"
 #include "scheduler/finished_jobs.h"
+#include "testing/null_device_parts.h"
 
 namespace joule {
 namespace {
@@ -394,16 +395,6 @@ class PointerExecutor final : public Executor {
   bool simulated() const override { return false; }
   const char* input_seen = nullptr;
   const char* output_made = nullptr;
-};
-
-class NullSensor final : public Sensor {
- public:
-  absl::StatusOr<SensorReading> Read() override { return SensorReading{}; }
-  std::string backend() const override { return "none"; }
-};
-class NullActuator final : public Actuator {
- public:
-  absl::Status SetPState(int) override { return absl::OkStatus(); }
 };
 
 // docs/ARCHITECTURE.md, "Tensor bytes": the scheduler moves a job's inputs
