@@ -23,6 +23,7 @@
 #include "api/scheduler_service.h"
 #include "executors/onnxruntime/ort_library.h"
 #include "gmock/gmock.h"
+#include "testing/fake_host.h"
 #include "testing/test_http_client.h"
 #include "tests/daemon_fixture.h"
 #include "tests/reference_models/reference_models.h"
@@ -479,6 +480,35 @@ TEST_F(RealModelsE2eTest, AProviderTheLibraryLacksLeavesItsDeviceSimulated) {
   const v1::DeviceStatus* cpu = FindDevice(l, "cpu0");
   ASSERT_NE(cpu, nullptr);
   EXPECT_FALSE(cpu->simulated());
+}
+
+// On a host with RAPL (here a fake tree with cpufreq, a thermal zone, a RAPL
+// package and /proc/stat), cpu0's sensors are the host's and each job's
+// energy is the package counter's difference around its run, marked
+// measured; without RAPL it is modelled and marked so.
+TEST_F(RealModelsE2eTest, JobEnergyIsMeasuredWhereTheHostHasRapl) {
+  FakeTree host;
+  BuildFullHost(host);
+  StartDaemon("", host.root());
+  v1::ModelInfo info;
+  ASSERT_TRUE(Register("mlp", &info).ok());
+  const Case c = LoadCase("mlp");
+  auto call = SubmitAsync(CpuJob("mlp", c.input));
+  call->Wait();
+  ASSERT_TRUE(call->status.ok()) << call->status.error_message();
+  EXPECT_FALSE(call->resp.simulated());
+  EXPECT_TRUE(call->resp.energy_measured());
+  EXPECT_GE(call->resp.measured_energy_j(), 0);
+  daemon_->Shutdown(Duration::zero());
+  daemon_.reset();
+
+  StartDaemon();  // no host tree: no RAPL
+  ASSERT_TRUE(Register("mlp", &info).ok());
+  auto modelled = SubmitAsync(CpuJob("mlp", c.input));
+  modelled->Wait();
+  ASSERT_TRUE(modelled->status.ok()) << modelled->status.error_message();
+  EXPECT_FALSE(modelled->resp.simulated());
+  EXPECT_FALSE(modelled->resp.energy_measured());
 }
 
 TEST_F(RealModelsE2eTest, PredictionErrorIsExportedAfterRealCompletions) {
