@@ -536,9 +536,8 @@ double OnnxAnalysis::ArithmeticIntensity() const {
 
 JobCost OnnxAnalysis::ToJobCost() const {
   JobCost c;
-  for (Precision p : {Precision::kFp32, Precision::kFp16, Precision::kInt8}) {
-    c.ops_by_precision[static_cast<int>(p)] = static_cast<double>(ops);
-  }
+  c.model_precision = precision;
+  c.ops_by_precision[static_cast<int>(precision)] = static_cast<double>(ops);
   c.weight_bytes = static_cast<double>(weight_bytes);
   c.activation_bytes = static_cast<double>(activation_bytes);
   c.input_bytes = static_cast<double>(input_bytes);

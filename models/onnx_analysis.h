@@ -61,9 +61,12 @@
 //   are half its FP32-referenced ones.
 //
 // JobCost (ToJobCost): one inference at the analysed shapes is one batch
-// item. ops are the same at FP32, FP16 and INT8 (the device picks; the
-// analysis does not convert or quantise the model), INT4 is not offered (it
-// needs a model quantised for it); weight and activation bytes are
+// item, at the model's own precision only (`precision`; model_precision in
+// the JobCost): an FP32 model is predicted at FP32 peak, not at the INT8
+// peak of a device that could only reach it by quantising the model. A
+// device whose profile converts models (DeviceSpec::converts_models_to)
+// may run it at those precisions too, with the same ops; the analysis
+// itself converts nothing. Weight and activation bytes are
 // FP32-referenced; input and output bytes are the model's inputs and
 // outputs in their own types (they cross the link as sent).
 //

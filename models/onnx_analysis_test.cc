@@ -185,15 +185,20 @@ TEST(OnnxAnalysisTest, UnknownOpsAreListedAndTheRestIsCosted) {
   EXPECT_THAT(FindNode(a, "frob")->unresolved_reason, HasSubstr("unknown"));
 }
 
-TEST(OnnxAnalysisTest, JobCostIsFp32ReferencedAndOffersThreePrecisions) {
+TEST(OnnxAnalysisTest, JobCostIsFp32ReferencedAtTheModelsOwnPrecision) {
   const OnnxAnalysis a = Analyze("mlp_fp16");
   EXPECT_EQ(a.precision, Precision::kFp16);
   EXPECT_EQ(a.native_weight_bytes * 2, a.weight_bytes);
   const JobCost c = a.ToJobCost();
-  EXPECT_EQ(c.ops(Precision::kFp32), static_cast<double>(a.ops));
+  EXPECT_EQ(c.model_precision, Precision::kFp16);
   EXPECT_EQ(c.ops(Precision::kFp16), static_cast<double>(a.ops));
-  EXPECT_EQ(c.ops(Precision::kInt8), static_cast<double>(a.ops));
-  EXPECT_FALSE(c.Supports(Precision::kInt4));
+  for (Precision p : {Precision::kFp32, Precision::kInt8, Precision::kInt4}) {
+    EXPECT_FALSE(c.Supports(p)) << PrecisionName(p);
+  }
+  const JobCost fp32 = Analyze("cnn").ToJobCost();
+  EXPECT_EQ(fp32.model_precision, Precision::kFp32);
+  EXPECT_TRUE(fp32.Supports(Precision::kFp32));
+  EXPECT_FALSE(fp32.Supports(Precision::kInt8));
   EXPECT_EQ(c.weight_bytes, 32 * 16 * 4);
   EXPECT_EQ(c.activation_bytes, (16 + 16) * 4);
   EXPECT_EQ(c.input_bytes, 32 * 2);  // float16 input, as sent

@@ -21,9 +21,9 @@ using ::testing::HasSubstr;
 class OnnxModelsE2eTest : public DaemonFixture {
  protected:
   // The two-device test profile: cpu0 (fp32/fp16 1e11, int8 2e11 ops/s,
-  // 1e10 B/s, 10 us dispatch) and npu0 (fp16 1e11, int8 1e12, 1 MB SRAM,
-  // 1e9 B/s link, 100 us dispatch); two P-states each, the slow one at
-  // half the frequency.
+  // 1e10 B/s, 10 us dispatch) and npu0 (fp16 1e11, int8 1e12, no fp32 but
+  // converts models to fp16, 1 MB SRAM, 1e9 B/s link, 100 us dispatch);
+  // two P-states each, the slow one at half the frequency.
   void Start() {
     StartDaemon(WriteFile(
         "policy.yaml",
@@ -77,8 +77,9 @@ TEST_F(OnnxModelsE2eTest, RegisterThenListShowsTheAnalysedNumbers) {
   const double acts = static_cast<double>(e.at("activation_bytes"));
 
   EXPECT_EQ(registered.name(), "cnn");
-  ASSERT_EQ(registered.ops_size(), 3);  // fp32, fp16, int8
-  for (const v1::PrecisionOps& o : registered.ops()) EXPECT_EQ(o.ops(), ops);
+  ASSERT_EQ(registered.ops_size(), 1);  // the model's own precision
+  EXPECT_EQ(registered.ops(0).precision(), v1::PRECISION_FP32);
+  EXPECT_EQ(registered.ops(0).ops(), ops);
   EXPECT_EQ(registered.macs(), static_cast<double>(e.at("macs")));
   EXPECT_EQ(registered.weight_bytes(), weights);
   EXPECT_EQ(registered.activation_bytes(), acts);
@@ -91,32 +92,33 @@ TEST_F(OnnxModelsE2eTest, RegisterThenListShowsTheAnalysedNumbers) {
   ASSERT_EQ(registered.outputs_size(), 1);
   EXPECT_THAT(registered.outputs(0).shape(), ::testing::ElementsAre(1, 10));
 
-  // cpu0 runs it fastest at INT8: compute ops / 2e11 at the top P-state
-  // (twice that at the slow one) against (weights + activations) / 4 bytes
-  // at 1e10 B/s, plus 10 us dispatch.
+  // cpu0 runs the FP32 model at FP32 (not at its faster INT8 peak): compute
+  // ops / 1e11 at the top P-state (twice that at the slow one) against
+  // (weights + activations) bytes at 1e10 B/s, plus 10 us dispatch.
   const v1::ModelDeviceInfo& cpu = DeviceInfo(registered, "cpu0");
   // cpu0 runs models for real with OpenCV DNN, whose 4.6 importer refuses
   // this graph (its output declares no shape): the device is marked unable
   // to run it, with OpenCV's reason, and the roofline figures still show.
   EXPECT_FALSE(cpu.supported());
   EXPECT_THAT(cpu.reason(), HasSubstr("cpu_onnx cannot import model 'cnn'"));
-  EXPECT_EQ(cpu.precision(), v1::PRECISION_INT8);
-  const double compute_top = ops / 2e11;
-  const double memory = (weights + acts) / 4 / 1e10;
+  EXPECT_EQ(cpu.precision(), v1::PRECISION_FP32);
+  const double compute_top = ops / 1e11;
+  const double memory = (weights + acts) / 1e10;
   EXPECT_EQ(cpu.memory_bound(), memory > compute_top);
   ASSERT_EQ(cpu.predicted_s_size(), 2);
   EXPECT_NEAR(cpu.predicted_s(0), std::max(2 * compute_top, memory) + 10e-6,
               1e-12);
   EXPECT_NEAR(cpu.predicted_s(1), std::max(compute_top, memory) + 10e-6, 1e-12);
-  // npu0: INT8 at 1e12, weights resident in SRAM, input and output over the
+  // npu0 has no FP32; its profile converts models to FP16: 1e11 ops/s,
+  // half the bytes, weights resident in SRAM, input and output over the
   // 1e9 B/s link, 100 us dispatch.
   const v1::ModelDeviceInfo& npu = DeviceInfo(registered, "npu0");
   ASSERT_TRUE(npu.supported());
-  EXPECT_EQ(npu.precision(), v1::PRECISION_INT8);
+  EXPECT_EQ(npu.precision(), v1::PRECISION_FP16);
   const double link =
       static_cast<double>(e.at("input_bytes") + e.at("output_bytes")) / 1e9;
   EXPECT_NEAR(npu.predicted_s(1),
-              std::max(ops / 1e12, acts / 4 / 1e10) + 100e-6 + link, 1e-12);
+              std::max(ops / 1e11, acts / 2 / 1e10) + 100e-6 + link, 1e-12);
 
   const v1::ListModelsResponse list = List();
   ASSERT_EQ(list.models_size(), 1);
