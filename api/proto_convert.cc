@@ -345,7 +345,14 @@ void ModelInfoToProto(const RegisteredModel& model,
     o->set_ops(cost.ops(p));
   }
   const double bytes = cost.weight_bytes + cost.activation_bytes;
+  out->set_cost_complete(true);
   if (model.analysis) {
+    const OnnxAnalysis& a = *model.analysis;
+    out->set_precision(ToProto(a.precision));
+    out->set_cost_complete(a.complete);
+    out->set_cost_note(a.CostNote());
+    out->set_nodes_resolved(static_cast<uint32_t>(a.nodes_resolved));
+    out->set_nodes_total(static_cast<uint32_t>(a.nodes_total));
     out->set_macs(static_cast<double>(model.analysis->macs));
     for (const OnnxTensorInfo& t : model.analysis->inputs) {
       TensorInfoToProto(t, out->add_inputs());

@@ -162,11 +162,6 @@ absl::StatusOr<RegisteredModel> ModelRegistry::RegisterOnnx(
         analysis.status().code(),
         absl::StrCat("model '", name, "': ", analysis.status().message()));
   }
-  if (analysis->ops <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model '", name, "': the analysis found no ops to cost (",
-                     analysis->unresolved_nodes.size(), " unresolved nodes)"));
-  }
   m.cost = analysis->ToJobCost();
   m.analysis = std::make_shared<const OnnxAnalysis>(*std::move(analysis));
   RegisteredModel copy = m;

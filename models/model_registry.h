@@ -80,8 +80,11 @@ class ModelRegistry {
   // Reads (for a path) and analyses an ONNX model and registers it.
   //   INVALID_ARGUMENT     bad name, bad input shapes, a path outside the
   //                        model directory or not a readable regular file,
-  //                        a model that does not analyse (names the node)
-  //                        or has no ops;
+  //                        a malformed model (names the node or field).
+  //                        A model the analysis only partly resolves (an
+  //                        op it has no shape or formula for, a newer
+  //                        opset) registers, its cost partial
+  //                        (OnnxAnalysis::CostNote);
   //   FAILED_PRECONDITION  a path, with no model directory configured;
   //   ALREADY_EXISTS       the name is taken.
   absl::StatusOr<RegisteredModel> RegisterOnnx(const std::string& name,

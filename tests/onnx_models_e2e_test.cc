@@ -128,6 +128,52 @@ TEST_F(OnnxModelsE2eTest, RegisterThenListShowsTheAnalysedNumbers) {
       << registered.DebugString();
 }
 
+// Newer opsets and ops the analysis cannot resolve never refuse a model: it
+// registers with a partial cost, says so, and jobs naming it get a nonzero
+// prediction (measured runs refine it on real devices).
+TEST_F(OnnxModelsE2eTest, PartlyAnalysedModelsRegisterAndArePredicted) {
+  Start();
+  v1::ModelInfo full;
+  grpc::Status s = Register("o18", "opset18_changed", &full);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(full.cost_complete());
+  EXPECT_EQ(full.cost_note(), "");
+  EXPECT_EQ(full.precision(), v1::PRECISION_FP32);
+  EXPECT_EQ(full.nodes_resolved(), full.nodes_total());
+
+  for (const char* model : {"opset20_partial", "unknown_only"}) {
+    SCOPED_TRACE(model);
+    v1::ModelInfo info;
+    s = Register(model, model, &info);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_FALSE(info.cost_complete());
+    EXPECT_LT(info.nodes_resolved(), info.nodes_total());
+    EXPECT_THAT(
+        info.cost_note(),
+        HasSubstr(absl::StrCat("cost partly estimated: ", info.nodes_resolved(),
+                               " of ", info.nodes_total(),
+                               " nodes resolved; "
+                               "refined by measured runs")));
+    const v1::ModelDeviceInfo& npu = DeviceInfo(info, "npu0");
+    ASSERT_TRUE(npu.supported()) << npu.reason();
+    for (double t : npu.predicted_s()) EXPECT_GT(t, 0);
+    v1::SubmitRequest dry;
+    dry.set_model(model);
+    dry.set_dry_run(true);
+    v1::JobResult plan;
+    s = SubmitSync(dry, &plan);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_GT(plan.predicted_time_s(), 0);
+  }
+  v1::ModelInfo listed;
+  const v1::ListModelsResponse all = List();
+  for (const v1::ModelInfo& m : all.models()) {
+    if (m.name() == "unknown_only") listed = m;
+  }
+  EXPECT_EQ(listed.nodes_resolved(), 0u);
+  EXPECT_FALSE(listed.cost_complete());
+}
+
 TEST_F(OnnxModelsE2eTest, JobNamingARegisteredModelIsPlacedAndRuns) {
   Start();
   v1::ModelInfo info;
