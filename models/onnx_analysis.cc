@@ -526,6 +526,18 @@ void Analyzer::Summarize(OnnxAnalysis* a) const {
     t.onnx_elem_type = graph_.input(i).type().tensor_type().elem_type();
     t.dtype = onnx_internal::DtypeName(t.onnx_elem_type);
     t.shape = input_dims_.at(name);
+    t.model_shape.assign(t.shape.size(), -1);
+    const onnx::TypeProto::Tensor& declared =
+        graph_.input(i).type().tensor_type();
+    if (declared.has_shape() &&
+        declared.shape().dim_size() == static_cast<int>(t.shape.size())) {
+      for (int d = 0; d < declared.shape().dim_size(); ++d) {
+        const onnx::TensorShapeProto::Dimension& dim = declared.shape().dim(d);
+        if (dim.has_dim_value() && dim.dim_value() > 0) {
+          t.model_shape[d] = dim.dim_value();
+        }
+      }
+    }
     t.bytes =
         *CheckedNumel(t.shape) * onnx_internal::ElementSize(t.onnx_elem_type);
     a->input_bytes += t.bytes;

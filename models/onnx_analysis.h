@@ -122,6 +122,10 @@ struct OnnxTensorInfo {
   std::vector<int64_t> shape;
   bool shape_known = true;
   int64_t bytes = 0;  // in its own dtype
+  // Inputs only: the dims the model declares, -1 where a dim is dynamic (a
+  // dim_param or no value); all -1 when the model gives no shape. A job's
+  // tensors must match the static dims; the dynamic ones are theirs.
+  std::vector<int64_t> model_shape;
 };
 
 struct OnnxNodeInfo {

@@ -174,6 +174,87 @@ TEST_F(OnnxModelsE2eTest, PartlyAnalysedModelsRegisterAndArePredicted) {
   EXPECT_FALSE(listed.cost_complete());
 }
 
+// A job's input tensors fix the model's dynamic dims, and the job is costed
+// for them: at once by an estimate scaled from the registered shape, then,
+// once the slow-call worker has analysed that shape, exactly.
+TEST_F(OnnxModelsE2eTest, JobsAreCostedForTheirOwnInputShapes) {
+  Start();
+  auto register_at = [this](const std::string& name, int64_t width) {
+    v1::RegisterModelRequest req;
+    req.set_name(name);
+    req.set_onnx(test_models::Bytes("ocr_dyn"));
+    v1::InputShape* shape = req.add_input_shapes();
+    shape->set_name("x");
+    for (int64_t d : {int64_t{1}, int64_t{1}, int64_t{32}, width}) {
+      shape->add_dims(d);
+    }
+    v1::ModelInfo info;
+    grpc::ClientContext ctx;
+    grpc::Status s = stub_->RegisterModel(&ctx, req, &info);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  };
+  register_at("ocr", 160);
+  register_at("ocr320", 320);  // the reference: analysed at 320
+  auto plan = [this](const std::string& model, int64_t width) {
+    v1::SubmitRequest req;
+    req.set_model(model);
+    req.set_dry_run(true);
+    req.add_allowed_kinds(v1::DEVICE_KIND_NPU);  // simulated: no real run
+    v1::Tensor* x = req.add_inputs();
+    x->set_name("x");
+    x->set_dtype(v1::DATA_TYPE_FLOAT32);
+    for (int64_t d : {int64_t{1}, int64_t{1}, int64_t{32}, width}) {
+      x->add_shape(d);
+    }
+    x->mutable_data()->assign(32 * width * 4, '\0');
+    v1::JobResult r;
+    grpc::Status s = SubmitSync(req, &r);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return r;
+  };
+  const v1::JobResult w160 = plan("ocr", 160);
+  EXPECT_FALSE(w160.cost_estimated());
+  const v1::JobResult estimate = plan("ocr", 320);
+  EXPECT_TRUE(estimate.cost_estimated());
+  EXPECT_GT(estimate.predicted_time_s(), w160.predicted_time_s());
+  // The analysis of width 320 was posted to the slow-call worker; a call
+  // that queues behind it returns once it has run.
+  v1::UnloadModelRequest unload;
+  unload.set_name("none");
+  v1::UnloadModelResponse unloaded;
+  grpc::ClientContext ctx;
+  EXPECT_EQ(stub_->UnloadModel(&ctx, unload, &unloaded).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  const v1::JobResult exact = plan("ocr", 320);
+  EXPECT_FALSE(exact.cost_estimated());
+  EXPECT_GT(exact.predicted_time_s(), w160.predicted_time_s());
+  EXPECT_DOUBLE_EQ(exact.predicted_time_s(),
+                   plan("ocr320", 320).predicted_time_s());
+
+  // Static dims must match, dynamic ones be at least 1: INVALID_ARGUMENT
+  // naming the input and the dim.
+  v1::SubmitRequest bad;
+  bad.set_model("ocr");
+  bad.set_dry_run(true);
+  v1::Tensor* x = bad.add_inputs();
+  x->set_name("x");
+  x->set_dtype(v1::DATA_TYPE_FLOAT32);
+  for (int64_t d : {1, 1, 16, 8}) x->add_shape(d);
+  x->mutable_data()->assign(16 * 8 * 4, '\0');
+  v1::JobResult r;
+  grpc::Status s = SubmitSync(bad, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("inputs[0].shape[2]: input 'x' of model 'ocr' dim 2 "
+                        "is 32 in the model, got 16"));
+  x->clear_shape();
+  for (int64_t d : {1, 1, 32, 0}) x->add_shape(d);
+  x->clear_data();
+  s = SubmitSync(bad, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("dim 3 is dynamic: 1 to"));
+}
+
 TEST_F(OnnxModelsE2eTest, JobNamingARegisteredModelIsPlacedAndRuns) {
   Start();
   v1::ModelInfo info;

@@ -44,6 +44,10 @@ def main():
         if stem == "reshape_chain_b3":
             args += [os.path.join(models, "reshape_chain.onnx"),
                      "--input-shape", "x=3,4,8,8"]
+        elif stem.startswith("ocr_dyn"):
+            width = 320 if stem.endswith("_w320") else 160
+            args += [os.path.join(models, "ocr_dyn.onnx"),
+                     "--input-shape", f"x=1,1,32,{width}"]
         else:
             args.append(os.path.join(models, stem + ".onnx"))
         run = subprocess.run(args, capture_output=True, text=True)

@@ -523,6 +523,22 @@ def custom_op(out_dir):
     m.write_expected(out_dir, m.name, partial=True)
 
 
+def ocr_dyn(out_dir):
+    """A text-recognition-like model whose width is dynamic: the conv part
+    scales with it, the classifier after global pooling does not. Analysed
+    at width 160 (ocr_dyn) and 320 (ocr_dyn_w320)."""
+    for width, suffix in ((160, ""), (320, "_w320")):
+        m = Model("ocr_dyn", 13)
+        x = m.input("x", [1, 1, 32, "W"], run_shape=[1, 1, 32, width])
+        y = m.conv("conv", x, 8, 3, pad=1)
+        y = m.elementwise("Relu", "relu", [y])
+        y = m.global_pool("GlobalAveragePool", "gap", y)
+        y = m.node("Flatten", [y], "flatten", [1, 8], kind="alias", axis=1)
+        y = m.gemm("fc", y, 512)
+        m.output(y)
+        m.save(out_dir, expected_suffix=suffix)
+
+
 def unknown_only(out_dir):
     """Nothing the analysis can resolve (an op of an unknown domain first):
     it still registers, its cost partial (0 of 2 nodes) and from memory
@@ -692,7 +708,7 @@ def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     for make in (cnn, dwconv, mlp, mlp_fp16, transformer, reshape_chain,
-                 custom_op, unknown_only, opset18, opset18_changed,
+                 custom_op, ocr_dyn, unknown_only, opset18, opset18_changed,
                  opset19_changed, opset20_partial, opset21_changed, opset25,
                  malformed):
         make(out_dir)
