@@ -328,8 +328,8 @@ bool ModelRegistry::ClaimShapeAnalysis(const std::string& name,
   if (cached != shapes_.end() && cached->second.model_id == it->second.id) {
     return false;
   }
-  // At most one claim per cache slot: a flood of new shapes waits for the
-  // claims already running instead of queueing more analyses.
+  // At most kMaxShapeSetsPerModel claims outstanding in all: a flood of new
+  // shapes waits for the analyses already queued instead of adding more.
   if (claimed_.size() >= kMaxShapeSetsPerModel) return false;
   return claimed_.insert({name, shapes}).second;
 }
@@ -370,19 +370,20 @@ void ModelRegistry::EvictShapesLocked() {
   // Per model first, then in all; each time the least recently used.
   std::map<std::string, size_t> per_model;
   for (const auto& [key, c] : shapes_) ++per_model[key.first];
-  auto evict_lru = [this](const std::string* model) {
-    auto lru = shapes_.end();
-    for (auto it = shapes_.begin(); it != shapes_.end(); ++it) {
-      if (model && it->first.first != *model) continue;
-      if (lru == shapes_.end() || it->second.last_used < lru->second.last_used)
-        lru = it;
-    }
-    if (lru != shapes_.end()) shapes_.erase(lru);
-  };
   for (auto& [model, n] : per_model) {
-    for (; n > kMaxShapeSetsPerModel; --n) evict_lru(&model);
+    for (; n > kMaxShapeSetsPerModel; --n) EvictLruLocked(&model);
   }
-  while (shapes_.size() > kMaxShapeSets) evict_lru(nullptr);
+  while (shapes_.size() > kMaxShapeSets) EvictLruLocked(nullptr);
+}
+
+void ModelRegistry::EvictLruLocked(const std::string* model) {
+  auto lru = shapes_.end();
+  for (auto it = shapes_.begin(); it != shapes_.end(); ++it) {
+    if (model && it->first.first != *model) continue;
+    if (lru == shapes_.end() || it->second.last_used < lru->second.last_used)
+      lru = it;
+  }
+  if (lru != shapes_.end()) shapes_.erase(lru);
 }
 
 size_t ModelRegistry::CachedShapeSets(const std::string& name) const {

@@ -128,7 +128,8 @@ class ModelRegistry {
   absl::StatusOr<ShapeCost> CostFor(const std::string& name,
                                     const InputShapes& shapes) const;
   // True when the caller should run AnalyzeShapes(name, shapes): the set is
-  // neither cached nor claimed already, and the model is an ONNX model.
+  // neither cached nor claimed already, the model is an ONNX model, and
+  // fewer than kMaxShapeSetsPerModel claims are outstanding in all.
   bool ClaimShapeAnalysis(const std::string& name, const InputShapes& shapes);
   // Gives a claim back unrun (the worker queue was full).
   void ReleaseShapeAnalysis(const std::string& name, const InputShapes& shapes);
@@ -170,6 +171,10 @@ class ModelRegistry {
   // REQUIRES: mu_ held. Evicts the least recently used entries beyond the
   // bounds.
   void EvictShapesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // REQUIRES: mu_ held. Evicts the least recently used entry (of `model`
+  // only, when given).
+  void EvictLruLocked(const std::string* model)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   std::string model_dir_ ABSL_GUARDED_BY(mu_);
