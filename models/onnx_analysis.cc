@@ -95,6 +95,26 @@ class Analyzer {
   }
 
  private:
+  // A convolution's weight is [M, C/group, k1, ..., kn]: rank 3 or more.
+  // ONNX 1.12's ConvTranspose inference reads its dims without checking and
+  // may crash (or not: the read is out of bounds) on a lower rank, so such a
+  // model is refused here, the same way every time.
+  absl::Status CheckConvWeight(const onnx::NodeProto& node, int index) const {
+    if (!node.domain().empty() || node.input_size() < 2 ||
+        (node.op_type() != "Conv" && node.op_type() != "ConvTranspose")) {
+      return absl::OkStatus();
+    }
+    for (const onnx::TensorProto& t : graph_.initializer()) {
+      if (t.name() == node.input(1) && t.dims_size() < 3) {
+        return Invalid(absl::StrCat("node ", NodeLabel(node, index),
+                                    ": weight '", t.name(), "' has rank ",
+                                    t.dims_size(),
+                                    "; a convolution's weight has rank >= 3"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status CheckHeader() {
     if (!model_.has_graph() || graph_.node_size() == 0) {
       return Invalid("not an ONNX model: it has no graph or no nodes");
@@ -182,6 +202,7 @@ class Analyzer {
 
     for (int i : index_.order) {
       const onnx::NodeProto& node = graph_.node(i);
+      if (absl::Status s = CheckConvWeight(node, i); !s.ok()) return s;
       if (node.op_type() == "Constant" && node.domain().empty()) {
         absl::StatusOr<std::optional<onnx::TensorProto>> t =
             CheckedConstantNodeTensor(node, i);
