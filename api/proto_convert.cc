@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -100,8 +102,10 @@ absl::Status CheckInputs(const JobSpec& spec, const ModelRegistry& models,
   return absl::OkStatus();
 }
 
-absl::StatusOr<Tensor> TensorFromProto(const v1::Tensor& t,
-                                       const std::string& field) {
+// Borrows t.data() under `keep_alive`, or copies it without one.
+absl::StatusOr<Tensor> TensorFromProto(
+    const v1::Tensor& t, const std::string& field,
+    const std::shared_ptr<const void>& keep_alive) {
   if (t.dtype() < v1::DATA_TYPE_FLOAT32 || t.dtype() > v1::DATA_TYPE_BOOL) {
     return Invalid(field + ".dtype", "unknown or unspecified");
   }
@@ -109,18 +113,21 @@ absl::StatusOr<Tensor> TensorFromProto(const v1::Tensor& t,
   out.name = t.name();
   out.dtype = static_cast<DataType>(t.dtype());
   out.shape.assign(t.shape().begin(), t.shape().end());
-  out.bytes = t.data();
+  out.bytes = keep_alive ? TensorBytes::Borrow(t.data(), keep_alive)
+                         : TensorBytes(t.data());
   if (absl::Status s = out.Validate(); !s.ok()) {
     return Invalid(field, s.message());
   }
   return out;
 }
 
-void TensorToProto(const Tensor& t, v1::Tensor* out) {
-  out->set_name(t.name);
+// Owned bytes move into the message (protobuf's set_data(std::string&&)
+// keeps the string's buffer, on an arena too); borrowed ones are copied.
+void TensorToProto(Tensor&& t, v1::Tensor* out) {
+  out->set_name(std::move(t.name));
   out->set_dtype(static_cast<v1::DataType>(t.dtype));
   for (int64_t d : t.shape) out->add_shape(d);
-  out->set_data(t.bytes);
+  out->set_data(std::move(t.bytes).TakeString());
 }
 
 absl::StatusOr<JobCost> CostFromProto(const v1::JobCost& c) {
@@ -160,11 +167,10 @@ absl::StatusOr<JobCost> CostFromProto(const v1::JobCost& c) {
 
 }  // namespace
 
-absl::StatusOr<JobSpec> SpecFromProto(const v1::SubmitRequest& req,
-                                      const ModelRegistry& models,
-                                      TimePoint now,
-                                      std::optional<TimePoint> rpc_deadline,
-                                      InputShapes* to_analyse) {
+absl::StatusOr<JobSpec> SpecFromProto(
+    const v1::SubmitRequest& req, const ModelRegistry& models, TimePoint now,
+    std::optional<TimePoint> rpc_deadline, InputShapes* to_analyse,
+    const std::shared_ptr<const void>& keep_alive) {
   JobSpec spec;
   switch (req.work_case()) {
     case v1::SubmitRequest::kModel: {
@@ -239,8 +245,8 @@ absl::StatusOr<JobSpec> SpecFromProto(const v1::SubmitRequest& req,
     return Invalid("inputs", "only a job naming a model takes inputs");
   }
   for (int i = 0; i < req.inputs_size(); ++i) {
-    absl::StatusOr<Tensor> t =
-        TensorFromProto(req.inputs(i), absl::StrCat("inputs[", i, "]"));
+    absl::StatusOr<Tensor> t = TensorFromProto(
+        req.inputs(i), absl::StrCat("inputs[", i, "]"), keep_alive);
     if (!t.ok()) return t.status();
     spec.inputs.push_back(*std::move(t));
   }
@@ -273,7 +279,7 @@ std::optional<DeviceKind> FromProto(v1::DeviceKind k) {
   return static_cast<DeviceKind>(static_cast<int>(k) - 1);
 }
 
-void JobInfoToProto(const JobInfo& info, v1::JobResult* out) {
+void JobInfoToProto(JobInfo&& info, v1::JobResult* out) {
   if (info.id) out->set_job_id(absl::StrCat(info.id));
   out->set_state(ToProto(info.state));
   out->set_device(info.device);
@@ -291,7 +297,7 @@ void JobInfoToProto(const JobInfo& info, v1::JobResult* out) {
   out->set_queue_time_s(info.queue_time_s);
   out->set_simulated(info.simulated);
   out->set_cost_estimated(info.cost_estimated);
-  out->set_explanation(info.placement.explanation);
+  out->set_explanation(std::move(info.placement.explanation));
   out->clear_candidates();
   const auto& cands = info.placement.candidates;
   for (size_t i = 0; i < cands.size(); ++i) {
@@ -317,7 +323,9 @@ void JobInfoToProto(const JobInfo& info, v1::JobResult* out) {
     e->set_chosen(static_cast<int>(i) == info.placement.chosen);
   }
   if (!info.error.ok()) out->set_error(std::string(info.error.message()));
-  for (const Tensor& t : info.outputs) TensorToProto(t, out->add_outputs());
+  for (Tensor& t : info.outputs)
+    TensorToProto(std::move(t), out->add_outputs());
+  info.outputs.clear();
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #ifndef JOULE_API_PROTO_CONVERT_H_
 #define JOULE_API_PROTO_CONVERT_H_
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -32,13 +33,18 @@ inline constexpr int64_t kMaxDynamicDim = 1 << 20;
 // (ModelRegistry::CostFor, which never analyses); when that cost is an
 // estimate, `to_analyse` (if given) gets the shapes whose exact analysis
 // would serve later jobs.
-absl::StatusOr<JobSpec> SpecFromProto(const v1::SubmitRequest& req,
-                                      const ModelRegistry& models,
-                                      TimePoint now,
-                                      std::optional<TimePoint> rpc_deadline,
-                                      InputShapes* to_analyse = nullptr);
+// The input tensors borrow req's bytes when `keep_alive` is set: it must
+// keep `req` alive and unchanged (the service passes the call's arena
+// holder), and every tensor holds a copy of it. Without it they own copies
+// of the bytes.
+absl::StatusOr<JobSpec> SpecFromProto(
+    const v1::SubmitRequest& req, const ModelRegistry& models, TimePoint now,
+    std::optional<TimePoint> rpc_deadline, InputShapes* to_analyse = nullptr,
+    const std::shared_ptr<const void>& keep_alive = nullptr);
 
-void JobInfoToProto(const JobInfo& info, v1::JobResult* out);
+// The job as a JobResult. Its outputs move into `out` (owned bytes without
+// a copy, borrowed ones copied once) and info.outputs is left empty.
+void JobInfoToProto(JobInfo&& info, v1::JobResult* out);
 
 // RegisterModel's input_shapes as InputShapes. INVALID_ARGUMENT naming the
 // field ("input_shapes[1].dims[0]") for an empty name, a name given twice,

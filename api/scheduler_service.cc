@@ -1,6 +1,7 @@
 #include "api/scheduler_service.h"
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -35,9 +36,9 @@ class SubmitReactor final : public grpc::ServerUnaryReactor {
       : scheduler_(scheduler), resp_(resp) {}
 
   // The DoneCallback. Runs once, on any thread.
-  void OnJobDone(const JobInfo& info) {
-    JobInfoToProto(info, resp_);
+  void OnJobDone(JobInfo&& info) {
     if (info.state != JobState::kCompleted) status_ = ToGrpcStatus(info.error);
+    JobInfoToProto(std::move(info), resp_);
     const int before = state_.fetch_or(kDone, std::memory_order_acq_rel);
     // Not begun: Begin() finishes the call (and may delete this at once).
     if (before & kBegun) Finish(status_);
@@ -78,18 +79,36 @@ class SubmitReactor final : public grpc::ServerUnaryReactor {
 // One Submit call's messages, on an arena whose first block is this object.
 // 4 KiB holds a request with a cost and a JobResult with a few candidates
 // and its explanation (about 2 KiB); larger ones (tensors, many devices)
-// grow the arena with blocks of its own. gRPC calls Release() once the call
-// is over.
+// grow the arena with blocks of its own.
+//
+// Shared ownership (docs/ARCHITECTURE.md, "Tensor bytes"): the job's input
+// tensors borrow the request's bytes and hold KeepAlive(); gRPC holds the
+// holder from AllocateMessages() until Release(), once the call is over.
+// Whichever lets go last destroys it (usually gRPC; an executor still
+// holding a job's inputs after the call ended, e.g. in its queue, keeps it
+// a little longer).
 class SubmitArenaHolder final
     : public grpc::MessageHolder<v1::SubmitRequest, v1::JobResult> {
  public:
+  // One allocation, as `new` was: the control block sits beside the object.
+  static SubmitArenaHolder* Create() {
+    auto holder = std::make_shared<SubmitArenaHolder>();
+    holder->self_ = holder;
+    return holder.get();
+  }
   SubmitArenaHolder() : arena_(Options(block_)) {
     set_request(
         google::protobuf::Arena::CreateMessage<v1::SubmitRequest>(&arena_));
     set_response(
         google::protobuf::Arena::CreateMessage<v1::JobResult>(&arena_));
   }
-  void Release() override { delete this; }
+  // Keeps the messages alive. Called by Submit, which gRPC runs before it
+  // can call Release().
+  std::shared_ptr<const void> KeepAlive() const { return self_; }
+  // gRPC's reference; the holder may be destroyed here.
+  void Release() override {
+    std::shared_ptr<SubmitArenaHolder> last = std::move(self_);
+  }
 
  private:
   static constexpr size_t kBlockBytes = 4096;
@@ -102,6 +121,7 @@ class SubmitArenaHolder final
 
   alignas(16) char block_[kBlockBytes];
   google::protobuf::Arena arena_;  // after block_: destroyed before it
+  std::shared_ptr<SubmitArenaHolder> self_;  // gRPC's, until Release()
 };
 
 absl::StatusOr<JobId> ParseJobId(const std::string& s) {
@@ -124,7 +144,7 @@ grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* ctx,
 
 grpc::MessageHolder<v1::SubmitRequest, v1::JobResult>*
 SubmitArenaAllocator::AllocateMessages() {
-  return new SubmitArenaHolder();
+  return SubmitArenaHolder::Create();
 }
 
 SchedulerService::SchedulerService(Scheduler* scheduler, ModelRegistry* models,
@@ -143,16 +163,21 @@ grpc::ServerUnaryReactor* SchedulerService::Submit(
     rpc_deadline = now + std::chrono::duration_cast<Duration>(
                              wall_deadline - std::chrono::system_clock::now());
   }
+  // The messages come from SubmitArenaAllocator (set in the constructor),
+  // so the job's inputs can borrow the request's bytes.
+  auto* holder = static_cast<SubmitArenaHolder*>(
+      static_cast<grpc::MessageHolder<v1::SubmitRequest, v1::JobResult>*>(
+          ctx->GetRpcAllocatorState()));
   InputShapes to_analyse;
-  absl::StatusOr<JobSpec> spec =
-      SpecFromProto(*req, *models_, now, rpc_deadline, &to_analyse);
+  absl::StatusOr<JobSpec> spec = SpecFromProto(
+      *req, *models_, now, rpc_deadline, &to_analyse, holder->KeepAlive());
   if (!spec.ok()) return FinishNow(ctx, spec.status());
   if (!to_analyse.empty()) AnalyzeLater(spec->model, std::move(to_analyse));
   if (spec->dry_run) {
     absl::StatusOr<JobInfo> info =
         scheduler_->Submit(*std::move(spec), nullptr);
     if (!info.ok()) return FinishNow(ctx, info.status());
-    JobInfoToProto(*info, resp);
+    JobInfoToProto(*std::move(info), resp);
     resp->set_dry_run(true);
     return FinishNow(ctx, absl::OkStatus());
   }
@@ -160,7 +185,7 @@ grpc::ServerUnaryReactor* SchedulerService::Submit(
   JobId id = 0;
   absl::Status s = scheduler_->Enqueue(
       *std::move(spec),
-      [reactor](const JobInfo& info) { reactor->OnJobDone(info); }, &id);
+      [reactor](JobInfo&& info) { reactor->OnJobDone(std::move(info)); }, &id);
   if (id) ctx->AddTrailingMetadata(kJobIdMetadataKey, absl::StrCat(id));
   if (!s.ok()) {
     delete reactor;  // a rejected job's DoneCallback never runs
@@ -176,7 +201,7 @@ grpc::ServerUnaryReactor* SchedulerService::GetJob(
   if (!id.ok()) return FinishNow(ctx, id.status());
   absl::StatusOr<JobInfo> info = scheduler_->GetJob(*id);
   if (!info.ok()) return FinishNow(ctx, info.status());
-  JobInfoToProto(*info, resp);
+  JobInfoToProto(*std::move(info), resp);
   return FinishNow(ctx, absl::OkStatus());
 }
 

@@ -35,7 +35,8 @@ struct Model {
   std::string name;
   std::string bytes;            // the ONNX file
   v1::Tensor input;             // FLOAT32, from NAME.input.bin
-  std::vector<float> expected;  // numpy's output (cpu_onnx models only)
+  std::vector<float> expected;  // numpy's output (reference models only)
+  bool fixed_shape = false;     // register with the input's shape
   v1::ModelInfo info;           // as RegisterModel answered
   v1::SubmitRequest request;
   // The direct path's own session, with the daemon's session options, and
@@ -55,9 +56,22 @@ bool GenerateModels(const std::string& dir,
 // false if the model or its input is missing.
 bool LoadModelFiles(const std::string& dir, Model* m);
 
+// The public models (fetched exports, not generated), each with the input
+// shape the bench runs it at:
+//   ppocr_rec        PaddleOCR PP-OCRv4 text recognition, x [1,3,48,320]
+//   ppocr_det        PaddleOCR PP-OCRv4 text detection, x [1,3,480,480]
+//   kws_hello_deepa  an openWakeWord keyword head, [1,25,96] embeddings
+bool IsPublicModel(const std::string& name);
+// Reads `dir`/NAME.onnx and makes its input (FLOAT32, values in [0, 1) from
+// a fixed-seed generator); false if the file is not there.
+bool LoadPublicModel(const std::string& dir, Model* m);
+
 // One inference as a user calling ONNX Runtime does it: OrtSession::Run on
-// the input, the outputs' bytes concatenated; empty on a failed run.
-std::string DirectInference(Model* m);
+// the input, the outputs read in place (nothing copied); empty on a failed
+// run.
+std::vector<Tensor> DirectInference(Model* m);
+// The outputs' bytes, concatenated.
+std::string Concat(const std::vector<Tensor>& outputs);
 
 // Mode results of one round.
 struct RoundResult {

@@ -21,13 +21,23 @@
 // calibrated prediction placement used (JobResult.predicted_time_s; what
 // joule_prediction_error_ratio observes).
 //
-// Models: those of tests/reference_models/make_reference_models.py (tiny), plus
-// two generated here with /usr/bin/python3 + onnx + numpy so that one inference
-// takes far longer than one RPC: `convnet` (four 3x3 conv layers on
-// 1x3x128x128, ~0.46 GFLOP) and `gemm` ([256,1024] x [1024,1024], ~0.54
-// GFLOP, 1 MiB in and out). By default the cpu0 profile is first rewritten
-// with this host's measured peak FP32 and memory bandwidth (as `jouled
+// Models (--models): by default three public exports from .deps/models
+// (scripts/fetch-test-models.sh fetches them; onnx_bench.h lists the input
+// shapes): `ppocr_rec` (PaddleOCR PP-OCRv4 recognition), `ppocr_det` (its
+// text detector) and `kws_hello_deepa` (an openWakeWord keyword head, whose
+// run is far shorter than one RPC: it shows the per-call fixed cost). Also
+// available: those of tests/reference_models/make_reference_models.py
+// (tiny), and two generated here with /usr/bin/python3 + onnx + numpy:
+// `convnet` (four 3x3 conv layers on 1x3x128x128, ~0.46 GFLOP) and `gemm`
+// ([256,1024] x [1024,1024], ~0.54 GFLOP, 1 MiB in and out). The direct
+// path reads ORT's outputs in place (no copy). By default the cpu0 profile is
+// first rewritten with this host's measured peak FP32 and memory bandwidth (as
+// `jouled
 // --calibrate` does), so BEFORE is this host's roofline, not the RK3588's.
+// --threads and --spinning set the intra-op threads and allow_spinning of
+// every session, the daemon's (through its policy) and the direct ones. The
+// process turns off Abseil's mutex deadlock detection, as jouled does in a
+// release build.
 //
 // Not a CTest test (bench/CMakeLists.txt). Single-threaded driver; gRPC
 // callbacks run on gRPC's threads and hand results over under a mutex.
@@ -54,6 +64,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "bench/onnx_bench.h"
 #include "devices/calibrated_profile.h"
 #include "executors/onnxruntime/ort_library.h"
@@ -82,12 +93,17 @@ struct Options {
   int rounds = 5;
   double round_s = 1.0;  // per mode, per model, per round
   std::vector<int> outstanding = {1, 4};
-  std::vector<std::string> models = {"mlp", "cnn", "transformer_bcast",
-                                     "convnet", "gemm"};
+  // Public exports (.deps/models) and generated models; any mix.
+  std::vector<std::string> models = {"ppocr_rec", "ppocr_det",
+                                     "kws_hello_deepa"};
+  std::string public_models_dir = JOULE_FETCHED_MODELS_DIR;
   bool calibrate_host = true;  // false: the embedded RK3588 profile
   // Intra-op threads of every session, the daemon's and the direct ones;
   // 0: ORT's default (one per physical core).
   int threads = 0;
+  // executors.onnxruntime.allow_spinning of every session, the daemon's and
+  // the direct ones; -1: the policy's default.
+  int spinning = -1;
   std::string make_cpu_models = JOULE_MAKE_REFERENCE_MODELS_PY;
 };
 
@@ -113,6 +129,11 @@ bool ParseFlags(int argc, char** argv, Options* o) try {
       o->calibrate_host = val == "host";
     } else if (key == "--threads") {
       o->threads = std::stoi(val);
+    } else if (key == "--spinning") {
+      if (val != "on" && val != "off") return false;
+      o->spinning = val == "on";
+    } else if (key == "--public-models-dir") {
+      o->public_models_dir = val;
     } else if (key == "--make-cpu-models") {
       o->make_cpu_models = val;
     } else {
@@ -149,17 +170,19 @@ std::string Fmt(const char* f, double v) {
 
 // ---- Setup ------------------------------------------------------------------
 
-// Writes a policy whose profile has this host's measured cpu0 numbers;
-// returns its path, or "" on failure.
-// The daemon's policy: ORT sessions with `threads` intra-op threads, and
-// with `profile` (empty: the embedded one).
+// The daemon's policy: `profile` (empty: the embedded one), ORT sessions
+// with `threads` intra-op threads and, when `spinning` is 0 or 1, that
+// allow_spinning. Returns its path.
 std::string WritePolicy(const std::string& dir, const std::string& profile,
-                        int threads) {
+                        int threads, int spinning) {
   const std::string policy = dir + "/policy.yaml";
   std::ofstream out(policy);
   if (!profile.empty()) out << "devices:\n  profile: \"" << profile << "\"\n";
   out << "executors:\n  onnxruntime:\n    intra_op_threads: " << threads
       << "\n";
+  if (spinning >= 0) {
+    out << "    allow_spinning: " << (spinning ? "true" : "false") << "\n";
+  }
   return policy;
 }
 
@@ -245,15 +268,18 @@ class Bench {
 };
 
 bool Bench::SetUp(const std::string& dir) {
-  std::cout << "== models (generated into " << dir << ")\n";
-  if (!GenerateModels(dir, opt_.make_cpu_models)) return false;
+  // Generated models only when one of them is asked for.
+  if (!std::all_of(opt_.models.begin(), opt_.models.end(), IsPublicModel)) {
+    std::cout << "== models (generated into " << dir << ")\n";
+    if (!GenerateModels(dir, opt_.make_cpu_models)) return false;
+  }
   DaemonOptions dopt;
   std::string profile;
   if (opt_.calibrate_host) {
     profile = HostCalibratedProfile(dir);
     if (profile.empty()) return false;
   }
-  dopt.policy_path = WritePolicy(dir, profile, opt_.threads);
+  dopt.policy_path = WritePolicy(dir, profile, opt_.threads, opt_.spinning);
   absl::StatusOr<std::shared_ptr<const OrtLibrary>> lib =
       OrtLibrary::Load(DefaultOrtLibraryOptions());
   if (!lib.ok()) {
@@ -262,6 +288,10 @@ bool Bench::SetUp(const std::string& dir) {
   }
   ort_ = *std::move(lib);
   ort_config_.intra_op_threads = opt_.threads;
+  // As the daemon's sessions: the policy's value, or its default.
+  ort_config_.allow_spinning = opt_.spinning >= 0
+                                   ? opt_.spinning == 1
+                                   : OnnxRuntimePolicy{}.allow_spinning;
   dopt.grpc_listen = "127.0.0.1:0";
   dopt.metrics_listen = "127.0.0.1:0";
   dopt.start_governor = false;  // keeps cpu0's P-state: one calibration key
@@ -295,13 +325,25 @@ bool Bench::SetUp(const std::string& dir) {
 bool Bench::AddModel(const std::string& dir, const std::string& name) {
   auto m = std::make_unique<Model>();
   m->name = name;
-  if (!LoadModelFiles(dir, m.get())) {
+  if (IsPublicModel(name)) {
+    if (!LoadPublicModel(opt_.public_models_dir, m.get())) {
+      std::cerr << name << ": " << opt_.public_models_dir << "/" << name
+                << ".onnx is not there (scripts/fetch-test-models.sh "
+                   "fetches the public models)\n";
+      return false;
+    }
+  } else if (!LoadModelFiles(dir, m.get())) {
     std::cerr << name << ": no such generated model\n";
     return false;
   }
   v1::RegisterModelRequest reg;
   reg.set_name(name);
   reg.set_onnx(m->bytes);
+  if (m->fixed_shape) {  // fixes the export's dynamic dims for the analysis
+    v1::InputShape* shape = reg.add_input_shapes();
+    shape->set_name(m->input.name());
+    *shape->mutable_dims() = m->input.shape();
+  }
   grpc::ClientContext ctx;
   grpc::Status s = stub_->RegisterModel(&ctx, reg, &m->info);
   const v1::ModelDeviceInfo* cpu = Cpu0(m->info);
@@ -328,7 +370,7 @@ bool Bench::AddModel(const std::string& dir, const std::string& name) {
   m->inputs = {std::move(in)};
   std::vector<float> direct_out;
   for (int i = 0; i < 3; ++i) DirectInference(m.get());
-  const std::string bytes = DirectInference(m.get());
+  const std::string bytes = Concat(DirectInference(m.get()));
   if (bytes.empty()) {
     std::cerr << name << ": the direct run failed\n";
     return false;
@@ -502,12 +544,18 @@ void Bench::PrintPredictionError() {
 }
 
 int Main(int argc, char** argv) {
+  // As jouled's main does in a release build (cmd/mutex_mode.cc), so the
+  // daemon in this process locks as jouled does.
+#ifdef NDEBUG
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+#endif
   Options opt;
   if (!ParseFlags(argc, argv, &opt)) {
     std::cerr << "usage: onnx_throughput_bench [--rounds=5] [--round-s=1.0] "
-                 "[--outstanding=1,4] [--models=mlp,cnn,transformer_bcast,"
-                 "convnet,gemm] [--profile=host|embedded] [--threads=0] "
-                 "[--make-cpu-models=PATH]\n";
+                 "[--outstanding=1,4] [--models=ppocr_rec,ppocr_det,"
+                 "kws_hello_deepa] [--public-models-dir=DIR] "
+                 "[--profile=host|embedded] [--threads=0] "
+                 "[--spinning=on|off] [--make-cpu-models=PATH]\n";
     return 2;
   }
   // The daemon's info lines (spdlog's default logger writes to stdout) would

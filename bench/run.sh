@@ -21,6 +21,10 @@
 #      baseline on the same trace), each run twice with the same seed and the
 #      outputs diffed (the simulator must be deterministic); prints the
 #      --compare table.
+#   5. copies and allocations per Submit of a model job
+#      (bench/submit_copies_bench), then real CPU inference through jouled
+#      against ONNX Runtime called directly (bench/onnx_throughput_bench, on
+#      the public models scripts/fetch-test-models.sh fetches).
 #
 # Loopback only; everything it starts is stopped on exit (trap). The whole
 # run is bounded (watchdog, JOULE_BENCH_LIMIT_S, default 290 s).
@@ -356,19 +360,38 @@ done
 
 
 # ---------------------------------------------------------------------------
+# Copies and allocations per Submit (RESULTS.md section 5):
+# bench/submit_copies_bench counts heap allocations and bulk byte copies of
+# a model job's path in-process (SpecFromProto -> Scheduler -> ModelExecutor
+# -> ONNX Runtime -> JobInfoToProto); about 10 s.
+section "copies and allocations per Submit (submit_copies_bench)"
+COPIES_BENCH=$BUILD/bench/submit_copies_bench
+if [ -x "$COPIES_BENCH" ]; then
+  echo "\$ $COPIES_BENCH --benchmark_min_time=0.5"
+  timeout 120 "$COPIES_BENCH" --benchmark_min_time=0.5 2>&1 | grep -E '^(Check|Submit)' ||
+    echo "submit_copies_bench failed"
+else
+  echo "skipped: $COPIES_BENCH not built (ninja -C $BUILD submit_copies_bench)"
+fi
+
+# ---------------------------------------------------------------------------
 # Real CPU inference (RESULTS.md, "Real CPU inference: jouled vs ONNX
-# Runtime direct"): bench/onnx_throughput_bench runs real ONNX models through
-# an in-process jouled (Submit over loopback, 1 and 4 calls outstanding) and
+# Runtime direct"): bench/onnx_throughput_bench runs public ONNX exports (an
+# OCR recogniser, a text detector, a keyword head: .deps/models, which
+# scripts/fetch-test-models.sh fetches and checks, run first) through an
+# in-process jouled (Submit over loopback, 1 and 4 calls outstanding) and
 # through ONNX Runtime called directly, same process, same session options,
 # alternating rounds; then the cost model's prediction error before and
-# after calibration. It generates its models (/usr/bin/python3 + onnx +
-# numpy) and calibrates the host's cpu0 numbers first (about 1 s). Runs
-# after the load runs above, alone, so no other server shares the cores.
-# Knobs: JOULE_ONNX_BENCH_ARGS (its flags, e.g. "--rounds=3 --round-s=0.5"),
-# JOULE_ONNX_BENCH_LIMIT_S (its own limit, default 150 s; ~80 s by default).
+# after calibration. It calibrates the host's cpu0 numbers first (about
+# 1 s). Runs after the load runs above, alone, so no other server shares the
+# cores. Knobs: JOULE_ONNX_BENCH_ARGS (its flags, e.g. "--rounds=3
+# --round-s=0.5 --spinning=off"), JOULE_ONNX_BENCH_LIMIT_S (its own limit,
+# default 150 s; ~70 s by default).
 section "real CPU inference: jouled vs ONNX Runtime direct (onnx_throughput_bench)"
 ONNX_BENCH=$BUILD/bench/onnx_throughput_bench
-if [ -x "$ONNX_BENCH" ]; then
+if ! timeout 600 "$ROOT/scripts/fetch-test-models.sh"; then
+  echo "skipped: scripts/fetch-test-models.sh failed (the public models are not there)"
+elif [ -x "$ONNX_BENCH" ]; then
   echo "\$ $ONNX_BENCH ${JOULE_ONNX_BENCH_ARGS:-}"
   # Its stderr (its own error messages) to a file, shown if it fails.
   # shellcheck disable=SC2086

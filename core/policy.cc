@@ -30,6 +30,7 @@ std::optional<GraphOptimization> ParseGraphOptimization(std::string_view name) {
 
 bool operator==(const OnnxRuntimePolicy& a, const OnnxRuntimePolicy& b) {
   return a.library == b.library && a.intra_op_threads == b.intra_op_threads &&
+         a.allow_spinning == b.allow_spinning &&
          a.graph_optimization == b.graph_optimization;
 }
 

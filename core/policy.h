@@ -132,6 +132,11 @@ struct OnnxRuntimePolicy {
   // Threads of each session's intra-op pool, counting the thread that runs
   // the job; 0: ORT's default (one per physical core).
   uint32_t intra_op_threads = 0;
+  // Whether the pools' threads spin (busy-wait) for more work before they
+  // sleep, ORT's session.intra_op.allow_spinning / inter_op: spinning saves
+  // the wake-up of each parallel section, at the price of a core burnt
+  // between runs and taken from the daemon's other threads.
+  bool allow_spinning = true;
   GraphOptimization graph_optimization = GraphOptimization::kAll;
 };
 bool operator==(const OnnxRuntimePolicy& a, const OnnxRuntimePolicy& b);

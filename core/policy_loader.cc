@@ -196,6 +196,7 @@ void ReadExecutors(YamlMap m, OnnxRuntimePolicy* p) {
   ort.Optional("library", &p->library);
   ort.Optional("intra_op_threads", &p->intra_op_threads,
                Bounds::Between(0, 256));
+  ort.Optional("allow_spinning", &p->allow_spinning);
   OptionalEnum(ort, "graph_optimization", kGraphOptimizationNames,
                ParseGraphOptimization, &p->graph_optimization);
   ort.CheckNoUnknownKeys();

@@ -38,6 +38,7 @@ void ExpectPolicyEq(const Policy& a, const Policy& b) {
   EXPECT_EQ(a.device_profile, b.device_profile);
   EXPECT_EQ(a.onnxruntime.library, b.onnxruntime.library);
   EXPECT_EQ(a.onnxruntime.intra_op_threads, b.onnxruntime.intra_op_threads);
+  EXPECT_EQ(a.onnxruntime.allow_spinning, b.onnxruntime.allow_spinning);
   EXPECT_EQ(a.onnxruntime.graph_optimization, b.onnxruntime.graph_optimization);
   EXPECT_TRUE(a.onnxruntime == b.onnxruntime);
   ASSERT_EQ(a.device_overrides.size(), b.device_overrides.size());
@@ -114,6 +115,7 @@ executors:
   onnxruntime:
     library: /opt/ort/lib/libonnxruntime.so.1
     intra_op_threads: 2
+    allow_spinning: false
     graph_optimization: extended
 )",
                                          "p.yaml");
@@ -140,6 +142,7 @@ executors:
   want.device_overrides["cpu0"] = {0, 98000};
   want.onnxruntime.library = "/opt/ort/lib/libonnxruntime.so.1";
   want.onnxruntime.intra_op_threads = 2;
+  want.onnxruntime.allow_spinning = false;
   want.onnxruntime.graph_optimization = GraphOptimization::kExtended;
   ExpectPolicyEq(*p, want);
 }

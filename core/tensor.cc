@@ -78,6 +78,24 @@ DataType DataTypeFromOnnx(int32_t onnx_elem_type) {
   }
 }
 
+TensorBytes TensorBytes::Borrow(absl::string_view bytes,
+                                std::shared_ptr<const void> keep_alive) {
+  if (keep_alive == nullptr) {
+    std::fprintf(stderr, "TensorBytes::Borrow without a keep-alive\n");
+    std::abort();
+  }
+  TensorBytes b;
+  b.borrowed_ = bytes;
+  b.keep_alive_ = std::move(keep_alive);
+  return b;
+}
+
+std::string TensorBytes::TakeString() && {
+  std::string out = keep_alive_ ? std::string(borrowed_) : std::move(owned_);
+  *this = TensorBytes();
+  return out;
+}
+
 std::string ShapeString(absl::Span<const int64_t> shape) {
   return absl::StrCat("[", absl::StrJoin(shape, ","), "]");
 }
@@ -139,8 +157,8 @@ Tensor MakeFloat32Tensor(std::string name, std::vector<int64_t> shape,
                  t.name.c_str(), values.size(), t.ShapeString().c_str());
     std::abort();
   }
-  t.bytes.assign(reinterpret_cast<const char*>(values.data()),
-                 values.size() * sizeof(float));
+  t.bytes = std::string(reinterpret_cast<const char*>(values.data()),
+                        values.size() * sizeof(float));
   return t;
 }
 

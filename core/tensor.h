@@ -3,18 +3,29 @@
 // dtype, shape, raw little-endian bytes). The bytes are opaque here; an
 // executor interprets them by dtype.
 //
-// Plain value; no synchronisation needed.
+// TensorBytes holds them either owned (a std::string) or borrowed: a view of
+// bytes someone else owns plus a shared keep-alive that holds that owner, so
+// a borrowed tensor is valid for as long as it exists, wherever it is moved
+// or copied (docs/ARCHITECTURE.md, "Tensor bytes": a Submit's inputs borrow
+// the request's buffers, outputs move into the reply).
+//
+// Plain values; no synchronisation needed. Borrowed bytes are never written
+// through a Tensor; a copy of a TensorBytes shares a borrowed view (no byte
+// is copied) and copies owned bytes.
 #ifndef JOULE_CORE_TENSOR_H_
 #define JOULE_CORE_TENSOR_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace joule {
@@ -42,11 +53,46 @@ std::string_view DataTypeName(DataType t);
 // jobs cannot carry (strings, doubles, 16-bit and unsigned wide integers).
 DataType DataTypeFromOnnx(int32_t onnx_elem_type);
 
+class TensorBytes {
+ public:
+  TensorBytes() = default;
+  // Owns `bytes` (moved in: no copy).
+  TensorBytes(std::string bytes) : owned_(std::move(bytes)) {}  // NOLINT
+  // Borrows `bytes`, which stay valid and unchanged while `keep_alive` (or
+  // any copy of it) lives. REQUIRES: keep_alive non-null (crashes
+  // otherwise: a borrow nothing holds is a programming error).
+  static TensorBytes Borrow(absl::string_view bytes,
+                            std::shared_ptr<const void> keep_alive);
+
+  absl::string_view view() const {
+    return keep_alive_ ? borrowed_ : absl::string_view(owned_);
+  }
+  const char* data() const { return view().data(); }
+  size_t size() const { return view().size(); }
+  bool empty() const { return size() == 0; }
+  bool borrowed() const { return keep_alive_ != nullptr; }
+  // The bytes as a string, leaving this empty: owned bytes are moved out
+  // (no copy), borrowed ones copied.
+  std::string TakeString() &&;
+
+  friend bool operator==(const TensorBytes& a, const TensorBytes& b) {
+    return a.view() == b.view();
+  }
+  friend bool operator!=(const TensorBytes& a, const TensorBytes& b) {
+    return !(a == b);
+  }
+
+ private:
+  std::string owned_;  // unused while borrowed
+  absl::string_view borrowed_;
+  std::shared_ptr<const void> keep_alive_;  // non-null: borrowed
+};
+
 struct Tensor {
   std::string name;
   DataType dtype = DataType::kUnspecified;
   std::vector<int64_t> shape;  // rank 0 (empty) is a scalar: one element
-  std::string bytes;           // row-major, little-endian
+  TensorBytes bytes;           // row-major, little-endian
 
   // The product of the dims; InvalidArgument for a negative dim or a product
   // (or product × element size) that overflows int64.

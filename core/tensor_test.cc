@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -33,7 +36,7 @@ TEST(TensorTest, ValidTensors) {
   Tensor scalar;  // rank 0: one element
   scalar.name = "s";
   scalar.dtype = DataType::kInt64;
-  scalar.bytes.assign(8, '\0');
+  scalar.bytes = std::string(8, '\0');
   EXPECT_TRUE(scalar.Validate().ok());
 
   Tensor empty;  // a zero dim: no bytes
@@ -48,7 +51,7 @@ TEST(TensorTest, WrongByteCountNamesEverything) {
   t.name = "x";
   t.dtype = DataType::kFloat32;
   t.shape = {1, 4};
-  t.bytes.assign(12, '\0');
+  t.bytes = std::string(12, '\0');
   absl::Status s = t.Validate();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(),
@@ -63,7 +66,7 @@ TEST(TensorTest, NegativeDimAndUnknownDtypeRejected) {
   EXPECT_THAT(t.Validate().message(), HasSubstr("dim 1 of shape [1,-4]"));
   t.shape = {1};
   t.dtype = DataType::kUnspecified;
-  t.bytes.assign(4, '\0');
+  t.bytes = std::string(4, '\0');
   EXPECT_THAT(t.Validate().message(), HasSubstr("unspecified or unknown"));
 }
 
@@ -111,6 +114,59 @@ TEST(TensorTest, OnnxElementTypes) {
     EXPECT_EQ(DataTypeFromOnnx(unsupported), DataType::kUnspecified)
         << unsupported;
   }
+}
+
+}  // namespace
+}  // namespace joule
+
+namespace joule {
+namespace {
+
+TEST(TensorBytesTest, OwnedBytesMoveWithoutACopy) {
+  std::string big(1 << 20, 'a');
+  const char* buffer = big.data();
+  TensorBytes b(std::move(big));
+  EXPECT_FALSE(b.borrowed());
+  EXPECT_EQ(b.data(), buffer);
+  TensorBytes moved = std::move(b);
+  EXPECT_EQ(moved.data(), buffer);
+  EXPECT_EQ(moved.size(), size_t{1} << 20);
+  std::string out = std::move(moved).TakeString();
+  EXPECT_EQ(out.data(), buffer);
+  EXPECT_TRUE(moved.empty());  // NOLINT(bugprone-use-after-move): reset
+}
+
+TEST(TensorBytesTest, BorrowedBytesAreSharedAndKeepTheirOwnerAlive) {
+  auto owner = std::make_shared<std::string>(4096, 'b');
+  const char* buffer = owner->data();
+  TensorBytes b = TensorBytes::Borrow(*owner, owner);
+  EXPECT_TRUE(b.borrowed());
+  EXPECT_EQ(b.data(), buffer);
+  TensorBytes copy = b;  // shares the view: no byte copied
+  EXPECT_EQ(copy.data(), buffer);
+  EXPECT_EQ(owner.use_count(), 3);
+  std::weak_ptr<std::string> watch = owner;
+  owner.reset();  // the tensors alone hold it now
+  EXPECT_FALSE(watch.expired());
+  EXPECT_EQ(copy.view(), std::string(4096, 'b'));
+  // Taking a string out of borrowed bytes copies them and lets go.
+  std::string out = std::move(b).TakeString();
+  EXPECT_NE(out.data(), buffer);
+  EXPECT_EQ(out, std::string(4096, 'b'));
+  EXPECT_FALSE(watch.expired());
+  copy = TensorBytes();
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(TensorBytesTest, EqualityComparesTheBytes) {
+  auto owner = std::make_shared<std::string>("abc");
+  EXPECT_EQ(TensorBytes::Borrow(*owner, owner), TensorBytes("abc"));
+  EXPECT_NE(TensorBytes("abd"), TensorBytes("abc"));
+}
+
+TEST(TensorBytesDeathTest, ABorrowNothingHoldsCrashes) {
+  EXPECT_DEATH(TensorBytes::Borrow("abc", nullptr),
+               "TensorBytes::Borrow without a keep-alive");
 }
 
 }  // namespace

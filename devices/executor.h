@@ -32,7 +32,8 @@ struct ExecRequest {
   // executor that runs models for real needs it (and `inputs`); a simulated
   // one ignores both.
   std::string model;
-  // One tensor per model input, matched by name.
+  // One tensor per model input, matched by name. Usually borrowed from the
+  // Submit request (core/tensor.h): each holds what keeps its bytes alive.
   std::vector<Tensor> inputs;
 };
 
@@ -52,11 +53,14 @@ struct ExecResult {
 
 class Executor {
  public:
-  using DoneCallback = std::function<void(const ExecResult&)>;
+  // Takes the result, so its outputs move on without a copy (a callback
+  // taking `const ExecResult&` works too).
+  using DoneCallback = std::function<void(ExecResult&&)>;
   virtual ~Executor() = default;
 
   // Starts the job; `done` runs exactly once unless Cancel() returns true.
-  virtual void Start(const ExecRequest& req, DoneCallback done) = 0;
+  // The request is the executor's (moved in: its tensors are not copied).
+  virtual void Start(ExecRequest req, DoneCallback done) = 0;
   // Stops a started job. True means `done` will never run for it.
   virtual bool Cancel(uint64_t job_id) = 0;
   // Total time spent running jobs so far, including the running one up to

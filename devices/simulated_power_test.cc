@@ -15,7 +15,7 @@ using std::chrono::seconds;
 // Busy time set by the test, so utilisation is exact.
 class FakeBusyExecutor final : public Executor {
  public:
-  void Start(const ExecRequest&, DoneCallback) override {}
+  void Start(ExecRequest, DoneCallback) override {}
   bool Cancel(uint64_t) override { return false; }
   Duration BusyTime() const override { return busy; }
   bool simulated() const override { return true; }

@@ -42,7 +42,7 @@ ModelExecutor::~ModelExecutor() {
     r.status = absl::CancelledError(absl::StrCat(
         runtime_name_,
         " executor shut down while the cost-only job was running"));
-    cancelled(r);
+    cancelled(std::move(r));
   }
   worker_.join();
 }
@@ -148,12 +148,12 @@ absl::StatusOr<std::shared_ptr<RuntimeModel>> ModelExecutor::Model(
   return it->second.model;
 }
 
-void ModelExecutor::Start(const ExecRequest& req, DoneCallback done) {
+void ModelExecutor::Start(ExecRequest req, DoneCallback done) {
   uint64_t seq;
   {
     absl::MutexLock l(&mu_);
     if (!(SimulatesLocally(req) && !running_ && queue_.empty() && !stop_)) {
-      queue_.push_back(Job{req, std::move(done)});
+      queue_.push_back(Job{std::move(req), std::move(done)});
       return;
     }
     // An idle device hands a cost-only job over here, so its completion is
@@ -178,7 +178,8 @@ uint64_t ModelExecutor::ClaimForCostOnlyLocked(uint64_t job_id,
 void ModelExecutor::HandOver(const ExecRequest& req, uint64_t seq) {
   // Without mu_ held: sim_ completes a job of no predicted time inside
   // Start(), and CostOnlyDone takes mu_.
-  sim_.Start(req, [this, seq](const ExecResult& r) { CostOnlyDone(seq, r); });
+  sim_.Start(req,
+             [this, seq](ExecResult&& r) { CostOnlyDone(seq, std::move(r)); });
   {
     absl::MutexLock l(&mu_);
     if (running_ && running_->seq == seq) running_->handing_over = false;
@@ -186,7 +187,7 @@ void ModelExecutor::HandOver(const ExecRequest& req, uint64_t seq) {
   if (options_.on_job_started) options_.on_job_started(req.job_id);
 }
 
-void ModelExecutor::CostOnlyDone(uint64_t seq, const ExecResult& result) {
+void ModelExecutor::CostOnlyDone(uint64_t seq, ExecResult&& result) {
   DoneCallback done;
   {
     absl::MutexLock l(&mu_);
@@ -201,7 +202,7 @@ void ModelExecutor::CostOnlyDone(uint64_t seq, const ExecResult& result) {
     done = std::move(running_->done);
     running_.reset();  // the worker takes the next queued job
   }
-  if (done) done(result);
+  if (done) done(std::move(result));
 }
 
 bool ModelExecutor::Cancel(uint64_t job_id) {
@@ -280,7 +281,7 @@ void ModelExecutor::WorkerMain() {
       r.status = absl::CancelledError(absl::StrCat(
           runtime_name_, " executor shut down before the job started"));
       for (Job& j : cancelled) {
-        if (j.done) j.done(r);
+        if (j.done) j.done(ExecResult(r));
       }
       continue;  // a `done` may have started another job: fail it too
     }
@@ -295,7 +296,7 @@ void ModelExecutor::WorkerMain() {
       busy_ += std::max(clock_->Now() - running_->since, Duration{0});
       running_.reset();
     }
-    if (job.done) job.done(result);
+    if (job.done) job.done(std::move(result));
   }
 }
 

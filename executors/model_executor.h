@@ -130,7 +130,7 @@ class ModelExecutor : public Executor {
   const std::string& runtime_name() const { return runtime_name_; }
 
   // Executor.
-  void Start(const ExecRequest& req, DoneCallback done) override;
+  void Start(ExecRequest req, DoneCallback done) override;
   bool Cancel(uint64_t job_id) override;
   Duration BusyTime() const override;
   bool simulated() const override { return false; }
@@ -189,8 +189,7 @@ class ModelExecutor : public Executor {
   // REQUIRES: mu_ not held.
   void HandOver(const ExecRequest& req, uint64_t seq) ABSL_LOCKS_EXCLUDED(mu_);
   // sim_'s `done` for the cost-only job claimed as `seq`.
-  void CostOnlyDone(uint64_t seq, const ExecResult& result)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  void CostOnlyDone(uint64_t seq, ExecResult&& result) ABSL_LOCKS_EXCLUDED(mu_);
   // Runs a model job (or fails it) on the worker thread.
   ExecResult RunJob(const ExecRequest& req) ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -2,19 +2,22 @@
 // refusing other bytes under a loaded name, the runtime's refusals passed on
 // unchanged, the measured time and energy of a run on a manual clock, a
 // failing run failing only its job, energy from a counter, cost-only jobs
-// refused when not simulated, and unloading while a job runs. The queue,
-// cancelling and shutdown: onnxruntime/ort_executor_queue_test.cc (the same
-// class, over ONNX Runtime).
+// refused when not simulated, unloading while a job runs, and borrowed
+// inputs reaching the runtime uncopied and outliving their caller. The
+// queue, cancelling and shutdown: onnxruntime/ort_executor_queue_test.cc (the
+// same class, over ONNX Runtime).
 #include "executors/model_executor.h"
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "executors/model_executor_test_helpers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -193,6 +196,82 @@ TEST(ModelExecutorTest, UnloadingWhileAJobRunsLetsItFinish) {
   ExecResult r = queued.Wait();
   EXPECT_EQ(r.status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(std::string(r.status.message()), "fake: model 'm' is not loaded");
+}
+
+// Runs after `gate` opens, recording where its first input's bytes were and
+// what they said.
+class GateRuntime final : public ModelRuntime {
+ public:
+  std::string Name() const override { return "gate"; }
+  absl::StatusOr<std::shared_ptr<RuntimeModel>> Load(
+      const std::string&, const std::string&) override {
+    return std::make_shared<Model>(this);
+  }
+  absl::Notification gate;
+  absl::Mutex mu;
+  std::vector<const char*> seen ABSL_GUARDED_BY(mu);
+  std::vector<std::string> read ABSL_GUARDED_BY(mu);
+
+ private:
+  class Model final : public RuntimeModel {
+   public:
+    explicit Model(GateRuntime* rt) : rt_(rt) {}
+    absl::StatusOr<std::vector<Tensor>> Run(
+        const std::vector<Tensor>& inputs) override {
+      rt_->gate.WaitForNotification();
+      absl::MutexLock l(&rt_->mu);
+      rt_->seen.push_back(inputs[0].bytes.data());
+      rt_->read.emplace_back(inputs[0].bytes.view());
+      return std::vector<Tensor>{};
+    }
+
+   private:
+    GateRuntime* const rt_;
+  };
+};
+
+// docs/ARCHITECTURE.md, "Tensor bytes": a job's borrowed inputs reach the
+// runtime as they are (not copied into the queue), and keep their owner
+// alive while the job waits, after whoever submitted it let go (a Submit
+// call that ended); once the executor is done with the job, it holds none.
+TEST(ModelExecutorTest, BorrowedInputsReachTheRuntimeAndOutliveTheirCaller) {
+  ManualClock clock;
+  auto rt = std::make_unique<GateRuntime>();
+  GateRuntime* runtime = rt.get();
+  auto ex = std::make_unique<ModelExecutor>(&clock, std::move(rt));
+  ASSERT_TRUE(ex->LoadModel("m", "bytes").ok());
+  auto owner = std::make_shared<std::string>(1 << 20, 'q');
+  const char* bytes = owner->data();
+  std::weak_ptr<std::string> watch = owner;
+  absl::Notification first_done, second_done;
+  for (int i = 0; i < 2; ++i) {
+    Tensor x;
+    x.name = "x";
+    x.dtype = DataType::kUint8;
+    x.shape = {1 << 20};
+    x.bytes = TensorBytes::Borrow(*owner, owner);
+    ExecRequest req;
+    req.job_id = i + 1;
+    req.model = "m";
+    req.inputs.push_back(std::move(x));
+    ex->Start(std::move(req), [&, i](ExecResult&& r) {
+      EXPECT_TRUE(r.status.ok()) << r.status;
+      (i == 0 ? first_done : second_done).Notify();
+    });
+  }
+  owner.reset();  // the caller is gone; one job runs, one is queued
+  ASSERT_FALSE(watch.expired());
+  runtime->gate.Notify();
+  first_done.WaitForNotification();
+  second_done.WaitForNotification();
+  {
+    absl::MutexLock l(&runtime->mu);
+    EXPECT_THAT(runtime->seen, ElementsAre(bytes, bytes));
+    ASSERT_EQ(runtime->read.size(), 2u);
+    EXPECT_EQ(runtime->read[1], std::string(1 << 20, 'q'));
+  }
+  ex.reset();  // joins the worker
+  EXPECT_TRUE(watch.expired());
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ SimulatedExecutor::~SimulatedExecutor() {
   if (running_) clock_->Cancel(running_->timer);
 }
 
-void SimulatedExecutor::Start(const ExecRequest& req, DoneCallback done) {
+void SimulatedExecutor::Start(ExecRequest req, DoneCallback done) {
   uint64_t seq;
   {
     absl::MutexLock l(&mu_);
@@ -29,8 +29,8 @@ void SimulatedExecutor::Start(const ExecRequest& req, DoneCallback done) {
     }
     Running r;
     r.seq = next_seq_++;
-    r.req = req;
-    r.req.predicted_time = std::max(req.predicted_time, Duration{0});
+    r.req = std::move(req);
+    r.req.predicted_time = std::max(r.req.predicted_time, Duration{0});
     r.done = std::move(done);
     r.start = clock_->Now();
     seq = r.seq;
@@ -64,7 +64,7 @@ void SimulatedExecutor::Complete(uint64_t seq) {
     done = std::move(running_->done);
     running_.reset();
   }
-  if (done) done(result);
+  if (done) done(std::move(result));
 }
 
 bool SimulatedExecutor::Cancel(uint64_t job_id) {

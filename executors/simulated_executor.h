@@ -36,7 +36,7 @@ class SimulatedExecutor final : public Executor {
   SimulatedExecutor& operator=(const SimulatedExecutor&) = delete;
 
   // REQUIRES: no job running. A negative predicted_time counts as 0.
-  void Start(const ExecRequest& req, DoneCallback done) override;
+  void Start(ExecRequest req, DoneCallback done) override;
   // True if `job_id` is the running job and its completion had not fired:
   // busy time stops at the cancel time and `done` never runs.
   bool Cancel(uint64_t job_id) override;

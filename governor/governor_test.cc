@@ -72,10 +72,10 @@ class FakeActuator : public Actuator {
 
 class FakeExecutor : public Executor {
  public:
-  void Start(const ExecRequest&, DoneCallback done) override {
+  void Start(ExecRequest, DoneCallback done) override {
     ExecResult r;
     r.simulated = true;
-    done(r);
+    done(std::move(r));
   }
   bool Cancel(uint64_t) override { return false; }
   Duration BusyTime() const override { return Duration{0}; }

@@ -305,19 +305,20 @@ void Scheduler::RunOne(Pending& p) {
   for (Pending::Start& start : p.starts) {
     // Two words, so std::function keeps it inline (no allocation).
     const JobId id = start.req.job_id;
-    start.executor->Start(
-        start.req, [this, id](const ExecResult& r) { OnExecDone(id, r); });
+    start.executor->Start(std::move(start.req), [this, id](ExecResult&& r) {
+      OnExecDone(id, std::move(r));
+    });
     if (starts_in_flight_.fetch_sub(1) == 1 && submission_waiters_.load() > 0) {
       absl::MutexLock l(&mu_);
       submitted_cv_.SignalAll();
     }
   }
   for (auto& [done, info] : p.done) {
-    if (done) done(info);
+    if (done) done(std::move(info));
   }
 }
 
-void Scheduler::OnExecDone(JobId id, const ExecResult& r) {
+void Scheduler::OnExecDone(JobId id, ExecResult&& r) {
   Pending p;
   {
     absl::MutexLock l(&mu_);
@@ -341,7 +342,7 @@ void Scheduler::OnExecDone(JobId id, const ExecResult& r) {
       job->info.measured_energy_j = r.energy_j;
       job->info.energy_measured = r.energy_measured;
       job->info.simulated = r.simulated;
-      job->info.outputs = r.outputs;
+      job->info.outputs = std::move(r.outputs);
       if (r.status.ok() && !r.simulated) {
         const CalibrationSample cs = calibration_.Record(
             {job->spec.model, s.device->name(), job->info.pstate},

@@ -43,7 +43,9 @@ namespace joule {
 
 class Scheduler {
  public:
-  using DoneCallback = std::function<void(const JobInfo&)>;
+  // Gets the terminal JobInfo to keep: its outputs are moved into it, not
+  // copied (a callback taking `const JobInfo&` works too).
+  using DoneCallback = std::function<void(JobInfo&&)>;
 
   // `devices` and `metrics` outlive the scheduler.
   Scheduler(Clock* clock, std::vector<Device*> devices,
@@ -154,7 +156,7 @@ class Scheduler {
   // The metrics of the device a job was placed on ("none" without one).
   SlotMetrics& MetricsForLocked(const Job& job)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void OnExecDone(JobId id, const ExecResult& result);
+  void OnExecDone(JobId id, ExecResult&& result);
   void OnDeadline(JobId id);
   // Does what `p` collected, after the lock is released.
   void Run(Pending p);

@@ -2,6 +2,8 @@
 
 #include <map>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "executors/simulated_device.h"
@@ -369,6 +371,73 @@ TEST(FinishedJobsTest, RecordsKeepTheirContents) {
   EXPECT_EQ(got->device, "npu0");
   EXPECT_EQ(got->placement.explanation, info.placement.explanation);
   EXPECT_EQ(got->error, info.error);
+}
+
+// An executor that finishes each job inside Start() with a 1 MiB output
+// it owns, recording where the input and the output bytes lived.
+class PointerExecutor final : public Executor {
+ public:
+  void Start(ExecRequest req, DoneCallback done) override {
+    input_seen = req.inputs.empty() ? nullptr : req.inputs[0].bytes.data();
+    ExecResult r;
+    Tensor y;
+    y.name = "y";
+    y.dtype = DataType::kUint8;
+    y.shape = {1 << 20};
+    y.bytes = std::string(1 << 20, 'y');
+    output_made = y.bytes.data();
+    r.outputs.push_back(std::move(y));
+    done(std::move(r));
+  }
+  bool Cancel(uint64_t) override { return false; }
+  Duration BusyTime() const override { return Duration{0}; }
+  bool simulated() const override { return false; }
+  const char* input_seen = nullptr;
+  const char* output_made = nullptr;
+};
+
+class NullSensor final : public Sensor {
+ public:
+  absl::StatusOr<SensorReading> Read() override { return SensorReading{}; }
+  std::string backend() const override { return "none"; }
+};
+class NullActuator final : public Actuator {
+ public:
+  absl::Status SetPState(int) override { return absl::OkStatus(); }
+};
+
+// docs/ARCHITECTURE.md, "Tensor bytes": the scheduler moves a job's inputs
+// to its executor and the executor's outputs to the DoneCallback.
+TEST(SchedulerTensorTest, InputsAndOutputsPassThroughWithoutACopy) {
+  ManualClock clock;
+  Registry registry;
+  auto executor = std::make_unique<PointerExecutor>();
+  PointerExecutor* ex = executor.get();
+  Device device(Spec("cpu0", DeviceKind::kCpu, Precision::kFp32, 1e9),
+                std::move(executor), std::make_unique<NullSensor>(),
+                std::make_unique<NullActuator>());
+  Scheduler scheduler(&clock, {&device}, SchedulerTunables{}, &registry);
+  auto request = std::make_shared<std::string>(1 << 20, 'x');
+  JobSpec job = Fp32Job(1e3);
+  job.model = "m";
+  Tensor x;
+  x.name = "x";
+  x.dtype = DataType::kUint8;
+  x.shape = {1 << 20};
+  x.bytes = TensorBytes::Borrow(*request, request);
+  job.inputs.push_back(std::move(x));
+  const char* reply_bytes = nullptr;
+  ASSERT_TRUE(scheduler
+                  .Enqueue(std::move(job),
+                           [&](JobInfo&& info) {
+                             ASSERT_EQ(info.outputs.size(), 1u);
+                             reply_bytes = info.outputs[0].bytes.data();
+                           })
+                  .ok());
+  EXPECT_EQ(ex->input_seen, request->data());
+  ASSERT_NE(ex->output_made, nullptr);
+  EXPECT_EQ(reply_bytes, ex->output_made);
+  EXPECT_EQ(request.use_count(), 1);  // nothing kept the input
 }
 
 TEST(FinishedJobsTest, CapacityZeroKeepsNothing) {

@@ -69,7 +69,7 @@ void WarmUp(const std::string& device, const ModelExecutor& exec,
         *n * ElementSize(t.dtype) > (int64_t{256} << 20)) {
       return;
     }
-    t.bytes.assign(static_cast<size_t>(*n * ElementSize(t.dtype)), '\0');
+    t.bytes = std::string(static_cast<size_t>(*n * ElementSize(t.dtype)), '\0');
     zeros.push_back(std::move(t));
   }
   const auto start = std::chrono::steady_clock::now();
@@ -235,6 +235,7 @@ std::unique_ptr<Device> Daemon::MakeOrtDevice(const DeviceSpec& profile_spec,
                                               bool host_cpu, std::string* why) {
   OrtSessionConfig config;
   config.intra_op_threads = static_cast<int>(policy.intra_op_threads);
+  config.allow_spinning = policy.allow_spinning;
   config.graph_optimization = policy.graph_optimization;
   // "cpu" is ORT's own CPU kernels, which every session has.
   if (!absl::EqualsIgnoreCase(profile_spec.provider, "cpu")) {

@@ -6,16 +6,18 @@
 #ifndef JOULE_TESTING_FAKE_EXECUTOR_H_
 #define JOULE_TESTING_FAKE_EXECUTOR_H_
 
+#include <utility>
+
 #include "devices/executor.h"
 
 namespace joule {
 
 class FakeExecutor final : public Executor {
  public:
-  void Start(const ExecRequest& req, DoneCallback done) override {
+  void Start(ExecRequest req, DoneCallback done) override {
     ExecResult r;
     r.simulated = true;
-    done(r);
+    done(std::move(r));
   }
   bool Cancel(uint64_t job_id) override { return false; }
   Duration BusyTime() const override { return Duration{0}; }

@@ -31,7 +31,7 @@ v1::Tensor ToProto(const Tensor& t) {
   p.set_name(t.name);
   p.set_dtype(static_cast<v1::DataType>(t.dtype));
   for (int64_t d : t.shape) p.add_shape(d);
-  p.set_data(t.bytes);
+  p.set_data(t.bytes.data(), t.bytes.size());
   return p;
 }
 

@@ -186,7 +186,9 @@ TEST(PublicModelsTest, CompareOutputsNamesWhatDoesNotMatch) {
   float v;
   std::memcpy(&v, moved[0].bytes.data() + sizeof(float), sizeof(float));
   v += 10 * static_cast<float>(c.abs_tolerance + c.rel_tolerance * v);
-  std::memcpy(moved[0].bytes.data() + sizeof(float), &v, sizeof(float));
+  std::string bytes = std::move(moved[0].bytes).TakeString();
+  std::memcpy(bytes.data() + sizeof(float), &v, sizeof(float));
+  moved[0].bytes = std::move(bytes);
   absl::StatusOr<std::vector<public_models::OutputError>> err =
       public_models::CompareOutputs(c, moved);
   EXPECT_TRUE(absl::IsInvalidArgument(err.status())) << err.status();

@@ -58,7 +58,7 @@ Case LoadCase(const std::string& name) {
   c.input.set_name(m.input.name);
   c.input.set_dtype(v1::DATA_TYPE_FLOAT32);
   for (int64_t d : m.input.shape) c.input.add_shape(d);
-  c.input.set_data(m.input.bytes);
+  c.input.set_data(std::string(m.input.bytes.view()));
   c.output_name = m.output_name;
   c.output_shape = m.output_shape;
   c.expected = std::move(m.expected);

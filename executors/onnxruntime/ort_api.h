@@ -263,6 +263,10 @@ using GetApiBaseFn = const ApiBase* (*)() noexcept;
     (char*** out_ptr, int* provider_length))                                 \
   X(126, ReleaseAvailableProviders, Status*,                                 \
     (char** ptr, int providers_length))                                      \
+  /* Keys and values as ORT's onnxruntime_session_options_config_keys.h. */  \
+  X(130, AddSessionConfigEntry, Status*,                                     \
+    (SessionOptions* options, const char* config_key,                        \
+     const char* config_value))                                              \
   X(170, SessionOptionsAppendExecutionProvider_TensorRT_V2, Status*,         \
     (SessionOptions* options, const TensorRTProviderOptionsV2* options_v2))  \
   X(171, CreateTensorRTProviderOptions, Status*,                             \

@@ -12,6 +12,7 @@
 //   IntraOpThreadsArePoolThreads [125] GetAvailableProviders, [126]
 //   ReleaseAvailableProviders, [216]
 //       SessionOptionsAppendExecutionProvider ... ProvidersByName
+//   [130] AddSessionConfigEntry .................. SessionConfigEntriesApply
 //   [205] CreateCUDAProviderOptions, [206] UpdateCUDAProviderOptions,
 //       [204] ..._CUDA_V2, [208] ReleaseCUDAProviderOptions, and TensorRT's
 //       [171] [172] [170] [174] ................... GpuProvidersAreRefused
@@ -89,6 +90,28 @@ class OrtApiTest : public ::testing::Test {
   std::shared_ptr<const OrtLibrary> lib_;
   std::vector<ort::Session*> sessions_;
 };
+
+// An entry with an effect one can see: with session.load_model_format ORT,
+// ONNX bytes are refused; with ONNX they load.
+TEST_F(OrtApiTest, SessionConfigEntriesApply) {
+  const std::string bytes = reference_models::ModelBytes("mlp");
+  for (const char* format : {"ORT", "ONNX"}) {
+    ort::SessionOptions* options = nullptr;
+    ORT_ASSERT_OK(*lib_, api().CreateSessionOptions(&options));
+    ORT_ASSERT_OK(*lib_, api().AddSessionConfigEntry(
+                             options, "session.load_model_format", format));
+    ORT_ASSERT_OK(*lib_, api().AddSessionConfigEntry(
+                             options, "session.intra_op.allow_spinning", "0"));
+    ort::Session* s = nullptr;
+    absl::Status st =
+        lib_->ToStatus(api().CreateSessionFromArray(lib_->env(), bytes.data(),
+                                                    bytes.size(), options, &s),
+                       "CreateSessionFromArray");
+    api().ReleaseSessionOptions(options);
+    if (s != nullptr) api().ReleaseSession(s);
+    EXPECT_EQ(st.ok(), std::string(format) == "ONNX") << format << ": " << st;
+  }
+}
 
 TEST_F(OrtApiTest, EntriesAreInIndexOrderAndAllBound) {
   size_t last = 0;
@@ -436,9 +459,9 @@ TEST_F(OrtApiTest, RunMatchesNumpy) {
                                                  ort::MemType::kDefault, &cpu));
   ort::Value* x = nullptr;
   ORT_ASSERT_OK(*lib_, api().CreateTensorWithDataAsOrtValue(
-                           cpu, c.input.bytes.data(), c.input.bytes.size(),
-                           c.input.shape.data(), c.input.shape.size(),
-                           ElementType::kFloat, &x));
+                           cpu, const_cast<char*>(c.input.bytes.data()),
+                           c.input.bytes.size(), c.input.shape.data(),
+                           c.input.shape.size(), ElementType::kFloat, &x));
   ort::RunOptions* run = nullptr;
   ORT_ASSERT_OK(*lib_, api().CreateRunOptions(&run));
   const char* in_names[] = {"x"};

@@ -1,7 +1,9 @@
 #include "executors/onnxruntime/ort_session.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -105,6 +107,29 @@ ort::Status* AppendProvider(const ort::Api& api, ort::SessionOptions* options,
       keys.size());
 }
 
+// The byte size of a tensor of `info`'s declared shape when every dim is
+// known and > 0 (and the size fits); else 0.
+size_t StaticBytes(const OrtTensorInfo& info) {
+  size_t n = static_cast<size_t>(ElementSize(ToDataType(info.element_type)));
+  for (int64_t d : info.shape) {
+    if (d <= 0 || n > std::numeric_limits<size_t>::max() / d) return 0;
+    n *= static_cast<size_t>(d);
+  }
+  return n;
+}
+
+// Keeps an ORT-allocated output value, and the library, alive for the
+// Tensor that borrows its bytes.
+struct HeldValue {
+  HeldValue(std::shared_ptr<const OrtLibrary> l, ort::Value* v)
+      : lib(std::move(l)), value(v) {}
+  ~HeldValue() { lib->api().ReleaseValue(value); }
+  HeldValue(const HeldValue&) = delete;
+  HeldValue& operator=(const HeldValue&) = delete;
+  const std::shared_ptr<const OrtLibrary> lib;
+  ort::Value* const value;
+};
+
 }  // namespace
 
 OrtSession::OrtSession(std::shared_ptr<const OrtLibrary> library,
@@ -146,6 +171,16 @@ absl::StatusOr<Owned<ort::SessionOptions>> MakeSessionOptions(
           absl::StrCat(model, ": SetIntraOpNumThreads"));
       !s.ok()) {
     return s;
+  }
+  for (const char* key :
+       {"session.intra_op.allow_spinning", "session.inter_op.allow_spinning"}) {
+    if (absl::Status s = lib.ToStatus(
+            api.AddSessionConfigEntry(options.get(), key,
+                                      config.allow_spinning ? "1" : "0"),
+            absl::StrCat(model, ": ", key));
+        !s.ok()) {
+      return s;
+    }
   }
   if (config.parallel_execution) {
     if (absl::Status s =
@@ -224,6 +259,9 @@ absl::StatusOr<std::unique_ptr<OrtSession>> OrtSession::Create(
   }
   if (absl::Status s = session->Describe(true); !s.ok()) return s;
   if (absl::Status s = session->Describe(false); !s.ok()) return s;
+  for (const OrtTensorInfo& out : session->outputs_) {
+    session->static_output_bytes_.push_back(StaticBytes(out));
+  }
   return session;
 }
 
@@ -356,36 +394,92 @@ absl::StatusOr<std::vector<Tensor>> OrtSession::Run(
     value_ptrs.push_back(raw);
   }
 
-  ort::RunOptions* raw_run = nullptr;
-  if (absl::Status s =
-          lib.ToStatus(api.CreateRunOptions(&raw_run),
-                       absl::StrCat("model '", name_, "': CreateRunOptions"));
-      !s.ok()) {
-    return s;
-  }
-  Owned<ort::RunOptions> run_options = Own(raw_run, api.ReleaseRunOptions);
-
+  // Outputs of a static shape into strings of our own (see the header).
+  const bool preallocate = preallocate_outputs_.load(std::memory_order_relaxed);
+  std::vector<std::string> buffers(outputs_.size());
   std::vector<ort::Value*> raw_outputs(outputs_.size(), nullptr);
-  ort::Status* run_status =
-      api.Run(session_, run_options.get(), input_names_.data(),
-              value_ptrs.data(), value_ptrs.size(), output_names_.data(),
-              output_names_.size(), raw_outputs.data());
-  std::vector<Owned<ort::Value>> outputs;
-  for (ort::Value* v : raw_outputs) outputs.push_back(Own(v, api.ReleaseValue));
+  // Releases the output values, whoever allocated them.
+  auto release_outputs = [&] {
+    for (ort::Value*& v : raw_outputs) {
+      if (v != nullptr) api.ReleaseValue(v);
+      v = nullptr;
+    }
+  };
+  for (size_t i = 0; preallocate && i < outputs_.size(); ++i) {
+    const size_t bytes = static_output_bytes_[i];
+    if (bytes == 0) continue;
+    buffers[i].resize(bytes);
+    absl::Status s = lib.ToStatus(
+        api.CreateTensorWithDataAsOrtValue(
+            cpu_memory_, buffers[i].data(), bytes, outputs_[i].shape.data(),
+            outputs_[i].shape.size(), outputs_[i].element_type,
+            &raw_outputs[i]),
+        absl::StrCat("model '", name_, "': output '", outputs_[i].name, "'"));
+    if (!s.ok()) {
+      release_outputs();
+      return s;
+    }
+  }
+  ort::Status* run_status = RunOnce(value_ptrs, &raw_outputs);
+  if (run_status != nullptr && preallocate &&
+      std::any_of(static_output_bytes_.begin(), static_output_bytes_.end(),
+                  [](size_t b) { return b > 0; })) {
+    // Perhaps ORT refused a buffer (a declared shape that is wrong): once
+    // more with ORT's own outputs, which tells.
+    release_outputs();
+    for (std::string& b : buffers) b = std::string();
+    ort::Status* first = run_status;
+    run_status = RunOnce(value_ptrs, &raw_outputs);
+    lib.ToStatus(first, "").IgnoreError();  // releases it
+    if (run_status == nullptr) {
+      preallocate_outputs_.store(false, std::memory_order_relaxed);
+    }
+  }
   if (absl::Status s =
           lib.ToStatus(run_status, absl::StrCat("model '", name_, "': run"));
       !s.ok()) {
+    release_outputs();
     return s;
   }
 
-  std::vector<Tensor> result;
-  result.reserve(outputs.size());
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    absl::StatusOr<Tensor> t = ToTensor(outputs_[i].name, outputs[i].get());
-    if (!t.ok()) return t.status();
-    result.push_back(*std::move(t));
+  std::vector<Tensor> result(outputs_.size());
+  absl::Status status;
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    // ORT fills a pre-allocated value; should it hand back another one,
+    // that one is the output.
+    void* data = nullptr;
+    if (!buffers[i].empty() &&
+        lib.ToStatus(api.GetTensorMutableData(raw_outputs[i], &data), "")
+            .ok() &&
+        data == buffers[i].data()) {
+      api.ReleaseValue(raw_outputs[i]);
+      raw_outputs[i] = nullptr;
+      Tensor& t = result[i];
+      t.name = outputs_[i].name;
+      t.dtype = ToDataType(outputs_[i].element_type);
+      t.shape = outputs_[i].shape;
+      t.bytes = std::move(buffers[i]);
+      continue;
+    }
+    ort::Value* v = raw_outputs[i];
+    raw_outputs[i] = nullptr;  // ToTensor owns it now
+    absl::StatusOr<Tensor> t = ToTensor(outputs_[i].name, v);
+    if (!t.ok() && status.ok()) status = t.status();
+    if (t.ok()) result[i] = *std::move(t);
   }
+  if (!status.ok()) return status;
   return result;
+}
+
+ort::Status* OrtSession::RunOnce(const std::vector<const ort::Value*>& inputs,
+                                 std::vector<ort::Value*>* outputs) const {
+  const ort::Api& api = lib_->api();
+  ort::RunOptions* raw_run = nullptr;
+  if (ort::Status* s = api.CreateRunOptions(&raw_run)) return s;
+  Owned<ort::RunOptions> run_options = Own(raw_run, api.ReleaseRunOptions);
+  return api.Run(session_, run_options.get(), input_names_.data(),
+                 inputs.data(), inputs.size(), output_names_.data(),
+                 output_names_.size(), outputs->data());
 }
 
 absl::StatusOr<Tensor> OrtSession::ToTensor(const std::string& name,
@@ -397,6 +491,7 @@ absl::StatusOr<Tensor> OrtSession::ToTensor(const std::string& name,
   if (value == nullptr) {
     return absl::InternalError(absl::StrCat(what, ": ORT returned no value"));
   }
+  auto held = std::make_shared<const HeldValue>(lib_, value);
   ort::TensorTypeAndShapeInfo* raw_info = nullptr;
   if (absl::Status s =
           lib.ToStatus(api.GetTensorTypeAndShape(value, &raw_info), what);
@@ -448,7 +543,9 @@ absl::StatusOr<Tensor> OrtSession::ToTensor(const std::string& name,
         !s.ok()) {
       return s;
     }
-    t.bytes.assign(static_cast<const char*>(data), bytes);
+    t.bytes = TensorBytes::Borrow(
+        absl::string_view(static_cast<const char*>(data), bytes),
+        std::move(held));
   }
   return t;
 }

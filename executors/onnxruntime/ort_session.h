@@ -19,10 +19,19 @@
 // dtype, rank, static dims and byte size, INVALID_ARGUMENT naming the input),
 // wraps each input's bytes as an ORT tensor without copying them
 // (CreateTensorWithDataAsOrtValue over Tensor::bytes, which must stay
-// unchanged for the call), runs the model, and copies each output into a
-// Tensor, in the model's output order. An ORT error during the run returns
-// ORT's status (OrtLibrary::ToStatus) prefixed with the model; the session
-// stays usable.
+// unchanged for the call), runs the model, and returns one Tensor per
+// output, in the model's output order, without copying any
+// (docs/ARCHITECTURE.md, "Tensor bytes"):
+//   - an output whose declared shape is static (every dim > 0) is written by
+//     ORT into a string of its exact size that the Tensor then owns (a
+//     pre-allocated output value over it), so it can move on into a reply;
+//   - any other output is the value ORT allocated, borrowed by the Tensor,
+//     which holds the value until it is destroyed.
+// A model whose declared output shape is wrong at run time makes ORT refuse
+// the pre-allocated buffer: the run is repeated with ORT's own outputs and,
+// if that succeeds, the session stops pre-allocating. An ORT error during
+// the run returns ORT's status (OrtLibrary::ToStatus) prefixed with the
+// model; the session stays usable.
 //
 // Thread-safe: Run() may be called from any number of threads at once (ORT
 // sessions allow concurrent Run; each call has its own run options and
@@ -31,6 +40,7 @@
 #ifndef JOULE_EXECUTORS_ONNXRUNTIME_ORT_SESSION_H_
 #define JOULE_EXECUTORS_ONNXRUNTIME_ORT_SESSION_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <utility>
@@ -52,6 +62,10 @@ struct OrtSessionConfig {
   // operator), counting the thread that calls Run: 1 runs on the caller
   // only; 0 is ORT's default (one per physical core). Must be >= 0.
   int intra_op_threads = 0;
+  // Whether idle pool threads spin before they sleep (ORT's
+  // session.intra_op.allow_spinning and session.inter_op.allow_spinning;
+  // ORT's default: true).
+  bool allow_spinning = true;
   // Run independent nodes of the graph concurrently, on an inter-op pool of
   // inter_op_threads threads (0: ORT's default). Off (ORT's default): nodes
   // run one after another and inter_op_threads is unused. Must be >= 0.
@@ -104,9 +118,14 @@ class OrtSession {
 
   // Reads the model's inputs (`input` true) or outputs into inputs_/outputs_.
   absl::Status Describe(bool input);
-  // One output value as a Tensor named `name`.
+  // One ORT-allocated output value as a Tensor named `name` that borrows it;
+  // takes `value` (released once the Tensor and its copies are gone).
   absl::StatusOr<Tensor> ToTensor(const std::string& name,
                                   ort::Value* value) const;
+  // One ORT run; `outputs` are pre-allocated values or null (ORT allocates
+  // those). Returns ORT's status (nullptr: OK).
+  ort::Status* RunOnce(const std::vector<const ort::Value*>& inputs,
+                       std::vector<ort::Value*>* outputs) const;
 
   const std::shared_ptr<const OrtLibrary> lib_;
   const std::string name_;
@@ -117,6 +136,11 @@ class OrtSession {
   // c_str() of each name, as Run takes them.
   std::vector<const char*> input_names_;
   std::vector<const char*> output_names_;
+  // Per output: its byte size when its declared shape is static (every dim
+  // > 0), else 0 (ORT allocates it).
+  std::vector<size_t> static_output_bytes_;
+  // Cleared once ORT refused a pre-allocated output (see the top).
+  mutable std::atomic<bool> preallocate_outputs_{true};
 };
 
 }  // namespace joule

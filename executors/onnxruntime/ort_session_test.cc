@@ -2,7 +2,8 @@
 // against their numpy references
 // (tests/reference_models/make_reference_models.py), every joule dtype (bool
 // included) through a model, inputs that do not fit refused naming the input,
-// models and providers ORT refuses, an error inside a run, and runs from
+// models and providers ORT refuses, an error inside a run, outputs owned or
+// borrowed (and a declared output shape the run contradicts), and runs from
 // several threads at once.
 #include "executors/onnxruntime/ort_session.h"
 
@@ -126,6 +127,7 @@ TEST(OrtSessionTest, ThreadOptionsSizeThePools) {
   for (int threads : {1, 4}) {
     OrtSessionConfig config;
     config.intra_op_threads = threads;
+    config.allow_spinning = threads == 1;  // either way the pool runs
     const int before = ThreadCount();
     std::unique_ptr<OrtSession> s =
         MustCreate("mlp", reference_models::ModelBytes("mlp"), config);
@@ -241,7 +243,7 @@ TEST(OrtSessionTest, InputsThatDoNotFitAreRefusedNamingTheInput) {
   ASSERT_NE(s, nullptr);
   const std::vector<float> x(16, 0.5f);
   Tensor short_bytes = MakeFloat32Tensor("x", {1, 16}, x);
-  short_bytes.bytes.resize(60);
+  short_bytes.bytes = std::string(short_bytes.bytes.view().substr(0, 60));
   struct Case {
     Tensor t;
     std::string message;
@@ -289,6 +291,62 @@ TEST(OrtSessionTest, OrtErrorInsideARunLeavesTheSessionUsable) {
     EXPECT_THAT((*out)[0].shape, ElementsAre(2, 3));
     EXPECT_THAT(Values<float>((*out)[0]), ElementsAre(1, 2, 3, 4, 5, 6));
   }
+}
+
+// docs/ARCHITECTURE.md, "Tensor bytes": an output of a static declared
+// shape is written by ORT into a buffer the Tensor owns (so it can move into
+// a reply); one of a dynamic shape borrows ORT's value. The input is read in
+// place (its bytes are not copied: ORT wraps them).
+TEST(OrtSessionTest, StaticOutputsAreOwnedDynamicOnesBorrowed) {
+  const reference_models::Case c = reference_models::LoadCase("mlp");
+  std::unique_ptr<OrtSession> mlp =
+      MustCreate("mlp", reference_models::ModelBytes("mlp"));
+  ASSERT_NE(mlp, nullptr);
+  absl::StatusOr<std::vector<Tensor>> out = mlp->Run({c.input});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE((*out)[0].bytes.borrowed());
+  ExpectNear(Values<float>((*out)[0]), c.expected, 1e-4);
+
+  std::unique_ptr<OrtSession> dynamic =
+      MustCreate("reshape", OrtModelBytes("reshape"));
+  ASSERT_NE(dynamic, nullptr);
+  out = dynamic->Run(
+      {MakeFloat32Tensor("x", {6}, {1, 2, 3, 4, 5, 6}),
+       MakeTensor<int64_t>("shape", DataType::kInt64, {2}, {3, 2})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE((*out)[0].bytes.borrowed());
+  EXPECT_THAT((*out)[0].shape, ElementsAre(3, 2));
+  EXPECT_THAT(Values<float>((*out)[0]), ElementsAre(1, 2, 3, 4, 5, 6));
+  dynamic.reset();  // the output holds ORT's value, not the session
+  EXPECT_THAT(Values<float>((*out)[0]), ElementsAre(1, 2, 3, 4, 5, 6));
+}
+
+// A declared static shape the run contradicts: ORT refuses the pre-allocated
+// buffer, the run is repeated with ORT's outputs, and the session stops
+// pre-allocating (see ort_session.h).
+TEST(OrtSessionTest, AWrongDeclaredOutputShapeStillRuns) {
+  std::unique_ptr<OrtSession> s =
+      MustCreate("reshape_2x3", OrtModelBytes("reshape_2x3"));
+  ASSERT_NE(s, nullptr);
+  EXPECT_THAT(s->outputs()[0].shape, ElementsAre(2, 3));
+  const Tensor x = MakeFloat32Tensor("x", {6}, {1, 2, 3, 4, 5, 6});
+  auto shape = [](std::vector<int64_t> dims) {
+    return MakeTensor<int64_t>("shape", DataType::kInt64, {2}, dims);
+  };
+  absl::StatusOr<std::vector<Tensor>> out = s->Run({x, shape({2, 3})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_THAT((*out)[0].shape, ElementsAre(2, 3));
+  EXPECT_THAT(Values<float>((*out)[0]), ElementsAre(1, 2, 3, 4, 5, 6));
+  for (int i = 0; i < 2; ++i) {
+    out = s->Run({x, shape({3, 2})});
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_THAT((*out)[0].shape, ElementsAre(3, 2));
+    EXPECT_THAT(Values<float>((*out)[0]), ElementsAre(1, 2, 3, 4, 5, 6));
+  }
+  out = s->Run({x, shape({2, 3})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE((*out)[0].bytes.borrowed());  // no longer pre-allocated
+  EXPECT_THAT(Values<float>((*out)[0]), ElementsAre(1, 2, 3, 4, 5, 6));
 }
 
 TEST(OrtSessionTest, ModelsOrtRefusesAreInvalidArgument) {

@@ -75,8 +75,8 @@ Tensor MakeTensor(std::string name, DataType dtype, std::vector<int64_t> shape,
   t.name = std::move(name);
   t.dtype = dtype;
   t.shape = std::move(shape);
-  t.bytes.assign(reinterpret_cast<const char*>(values.data()),
-                 values.size() * sizeof(T));
+  t.bytes = std::string(reinterpret_cast<const char*>(values.data()),
+                        values.size() * sizeof(T));
   return t;
 }
 

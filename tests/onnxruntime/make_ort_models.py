@@ -14,6 +14,8 @@ Writes OUT_DIR/NAME.onnx for:
   greater       x: float [3] -> positive = x > 0, bool [3]
   reshape       x: float [N], shape: int64 [2] -> y = Reshape(x, shape), [A,B]
                 (a shape that does not fit x fails inside ORT's run)
+  reshape_2x3   x: float [6], shape: int64 [2] -> y = Reshape(x, shape),
+                declared [2,3] (static), which shape = [3,2] contradicts
   scalar        x: float [] -> y = x + 1, float []
   unknown_op    a node of an operator no opset has (ORT refuses the model)
   sequence_out  x: float [2] -> seq = SequenceConstruct(x, x)
@@ -86,6 +88,13 @@ def reshape(out_dir):
          [vi("y", TensorProto.FLOAT, ["A", "B"])])
 
 
+def reshape_2x3(out_dir):
+    save(out_dir, "reshape_2x3",
+         [helper.make_node("Reshape", ["x", "shape"], ["y"])],
+         [vi("x", TensorProto.FLOAT, [6]), vi("shape", TensorProto.INT64, [2])],
+         [vi("y", TensorProto.FLOAT, [2, 3])])
+
+
 def scalar(out_dir):
     one = numpy_helper.from_array(np.array(1.0, np.float32), "one")
     save(out_dir, "scalar", [helper.make_node("Add", ["x", "one"], ["y"])],
@@ -119,8 +128,8 @@ def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     # double_in last: tests take its presence to mean the set is complete.
-    for make in (dtypes, bool_not, greater, reshape, scalar, unknown_op,
-                 sequence_out, double_in):
+    for make in (dtypes, bool_not, greater, reshape, reshape_2x3, scalar,
+                 unknown_op, sequence_out, double_in):
         make(out_dir)
 
 
