@@ -40,10 +40,11 @@ v1::DataType DataTypeFromOnnxProto(int32_t t) {
 }
 
 // Admission check of a model job's inputs against the model's declared
-// inputs (names, dtypes, ranks), so a bad request fails the same way
-// whichever device it would be placed on. Exact sizes are the executor's
-// to check: the analysis fixed the model's dynamic dimensions.
-absl::Status CheckInputs(const JobSpec& spec, const ModelRegistry& models) {
+// inputs (names, dtypes, ranks, static dims; dynamic dims in 1..
+// kMaxDynamicDim), so a bad request fails the same way whichever device it
+// would be placed on. Fills `shapes` with the job's input shapes.
+absl::Status CheckInputs(const JobSpec& spec, const ModelRegistry& models,
+                         InputShapes* shapes) {
   absl::StatusOr<RegisteredModel> m = models.Get(spec.model);
   if (!m.ok() || !m->analysis) return absl::OkStatus();
   const std::vector<OnnxTensorInfo>& declared = m->analysis->inputs;
@@ -70,6 +71,24 @@ absl::Status CheckInputs(const JobSpec& spec, const ModelRegistry& models) {
                                   "' has rank ", it->shape.size(), ", got ",
                                   t.shape.size()));
     }
+    for (size_t d = 0; d < t.shape.size(); ++d) {
+      const int64_t want =
+          d < it->model_shape.size() ? it->model_shape[d] : int64_t{-1};
+      const std::string where = absl::StrCat(field, ".shape[", d, "]");
+      if (want > 0 && t.shape[d] != want) {
+        return Invalid(
+            where, absl::StrCat("input '", t.name, "' of model '", spec.model,
+                                "' dim ", d, " is ", want,
+                                " in the model, got ", t.shape[d]));
+      }
+      if (want <= 0 && (t.shape[d] < 1 || t.shape[d] > kMaxDynamicDim)) {
+        return Invalid(
+            where, absl::StrCat("input '", t.name, "' of model '", spec.model,
+                                "' dim ", d, " is dynamic: 1 to ",
+                                kMaxDynamicDim, ", got ", t.shape[d]));
+      }
+    }
+    (*shapes)[t.name] = t.shape;
   }
   for (const OnnxTensorInfo& d : declared) {
     bool given = false;
@@ -150,7 +169,7 @@ absl::StatusOr<JobCost> CostFromProto(const v1::JobCost& c) {
 
 absl::StatusOr<JobSpec> SpecFromProto(
     const v1::SubmitRequest& req, const ModelRegistry& models, TimePoint now,
-    std::optional<TimePoint> rpc_deadline,
+    std::optional<TimePoint> rpc_deadline, InputShapes* to_analyse,
     const std::shared_ptr<const void>& keep_alive) {
   JobSpec spec;
   switch (req.work_case()) {
@@ -232,7 +251,16 @@ absl::StatusOr<JobSpec> SpecFromProto(
     spec.inputs.push_back(*std::move(t));
   }
   if (!spec.inputs.empty()) {
-    if (absl::Status s = CheckInputs(spec, models); !s.ok()) return s;
+    InputShapes shapes;
+    if (absl::Status s = CheckInputs(spec, models, &shapes); !s.ok()) return s;
+    // Costed for its own shapes: exact when analysed, else an estimate
+    // (models/model_registry.h); never an analysis here.
+    absl::StatusOr<ModelRegistry::ShapeCost> c =
+        models.CostFor(spec.model, shapes);
+    if (!c.ok()) return c.status();
+    spec.cost = c->cost;
+    spec.cost_estimated = !c->exact;
+    if (!c->exact && to_analyse) *to_analyse = std::move(shapes);
   }
   return spec;
 }
@@ -268,6 +296,7 @@ void JobInfoToProto(JobInfo&& info, v1::JobResult* out) {
   out->set_energy_measured(info.energy_measured);
   out->set_queue_time_s(info.queue_time_s);
   out->set_simulated(info.simulated);
+  out->set_cost_estimated(info.cost_estimated);
   out->set_explanation(std::move(info.placement.explanation));
   out->clear_candidates();
   const auto& cands = info.placement.candidates;
@@ -356,7 +385,14 @@ void ModelInfoToProto(const RegisteredModel& model,
     o->set_ops(cost.ops(p));
   }
   const double bytes = cost.weight_bytes + cost.activation_bytes;
+  out->set_cost_complete(true);
   if (model.analysis) {
+    const OnnxAnalysis& a = *model.analysis;
+    out->set_precision(ToProto(a.precision));
+    out->set_cost_complete(a.complete);
+    out->set_cost_note(a.CostNote());
+    out->set_nodes_resolved(static_cast<uint32_t>(a.nodes_resolved));
+    out->set_nodes_total(static_cast<uint32_t>(a.nodes_total));
     out->set_macs(static_cast<double>(model.analysis->macs));
     for (const OnnxTensorInfo& t : model.analysis->inputs) {
       TensorInfoToProto(t, out->add_inputs());

@@ -21,16 +21,25 @@ namespace joule {
 // Upper bounds on request fields; beyond them a request is INVALID_ARGUMENT.
 inline constexpr uint32_t kMaxBatchSize = 65536;
 inline constexpr uint64_t kMaxDeadlineMs = 24ull * 3600 * 1000;
+// A dynamic dimension of a model input a job may fix (a sequence length, an
+// image side); the request's own size limit bounds the tensor as a whole.
+inline constexpr int64_t kMaxDynamicDim = 1 << 20;
 
 // Validates `req` into a JobSpec. `rpc_deadline` is the call's own deadline
-// on the scheduler's clock; the earlier of it and deadline_ms wins.
+// on the scheduler's clock; the earlier of it and deadline_ms wins. A model
+// job's input tensors must match the model's inputs: names, dtypes, ranks
+// and static dims (INVALID_ARGUMENT naming the field and the dim), dynamic
+// dims in 1..kMaxDynamicDim. The job is costed for its own input shapes
+// (ModelRegistry::CostFor, which never analyses); when that cost is an
+// estimate, `to_analyse` (if given) gets the shapes whose exact analysis
+// would serve later jobs.
 // The input tensors borrow req's bytes when `keep_alive` is set: it must
 // keep `req` alive and unchanged (the service passes the call's arena
 // holder), and every tensor holds a copy of it. Without it they own copies
 // of the bytes.
 absl::StatusOr<JobSpec> SpecFromProto(
     const v1::SubmitRequest& req, const ModelRegistry& models, TimePoint now,
-    std::optional<TimePoint> rpc_deadline,
+    std::optional<TimePoint> rpc_deadline, InputShapes* to_analyse = nullptr,
     const std::shared_ptr<const void>& keep_alive = nullptr);
 
 // The job as a JobResult. Its outputs move into `out` (owned bytes without

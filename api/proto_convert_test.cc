@@ -43,8 +43,8 @@ TEST_F(ProtoConvertTensorTest, InputsBorrowTheRequestsBytesUnderTheKeepAlive) {
   auto holder = std::make_shared<Holder>();
   FillRequest(holder->req);
   const char* request_bytes = holder->req->inputs(0).data().data();
-  absl::StatusOr<JobSpec> spec =
-      SpecFromProto(*holder->req, models_, TimePoint{}, std::nullopt, holder);
+  absl::StatusOr<JobSpec> spec = SpecFromProto(
+      *holder->req, models_, TimePoint{}, std::nullopt, nullptr, holder);
   ASSERT_TRUE(spec.ok()) << spec.status();
   ASSERT_EQ(spec->inputs.size(), 1u);
   EXPECT_TRUE(spec->inputs[0].bytes.borrowed());

@@ -168,9 +168,11 @@ grpc::ServerUnaryReactor* SchedulerService::Submit(
   auto* holder = static_cast<SubmitArenaHolder*>(
       static_cast<grpc::MessageHolder<v1::SubmitRequest, v1::JobResult>*>(
           ctx->GetRpcAllocatorState()));
-  absl::StatusOr<JobSpec> spec =
-      SpecFromProto(*req, *models_, now, rpc_deadline, holder->KeepAlive());
+  InputShapes to_analyse;
+  absl::StatusOr<JobSpec> spec = SpecFromProto(
+      *req, *models_, now, rpc_deadline, &to_analyse, holder->KeepAlive());
   if (!spec.ok()) return FinishNow(ctx, spec.status());
+  if (!to_analyse.empty()) AnalyzeLater(spec->model, std::move(to_analyse));
   if (spec->dry_run) {
     absl::StatusOr<JobInfo> info =
         scheduler_->Submit(*std::move(spec), nullptr);
@@ -219,6 +221,17 @@ grpc::ServerUnaryReactor* SchedulerService::ListDevices(
     v1::ListDevicesResponse* resp) {
   DevicesToProto(scheduler_->Loads(), resp);
   return FinishNow(ctx, absl::OkStatus());
+}
+
+void SchedulerService::AnalyzeLater(const std::string& model,
+                                    InputShapes shapes) {
+  if (!models_->ClaimShapeAnalysis(model, shapes)) return;
+  ModelRegistry* models = models_;
+  const bool queued = worker_->TryPost(
+      [models, model, shapes] { models->AnalyzeShapes(model, shapes); });
+  // A full queue: later jobs of this shape keep the estimate, and one of
+  // them claims the analysis again.
+  if (!queued) models_->ReleaseShapeAnalysis(model, shapes);
 }
 
 std::vector<const DeviceSpec*> SchedulerService::DeviceSpecs() const {

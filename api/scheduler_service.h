@@ -9,6 +9,11 @@
 // arena (SubmitArenaAllocator), so building the JobResult does not go to
 // malloc for every string and candidate.
 //
+// A Submit whose input shapes have not been analysed for its model is
+// placed at once with an estimate (ModelRegistry::CostFor), and the exact
+// analysis of those shapes is posted to the same WorkQueue (at most one per
+// shape set; none when the queue is full), never run on the reactor.
+//
 // RegisterModel / ListModels / UnloadModel manage the ModelRegistry.
 // RegisterModel and UnloadModel run on the daemon's WorkQueue (api/
 // worker_call.h), never on a reactor thread: registering reads a file,
@@ -99,6 +104,8 @@ class SchedulerService final : public v1::Scheduler::CallbackService {
 
  private:
   std::vector<const DeviceSpec*> DeviceSpecs() const;
+  // Posts the analysis of `model` at `shapes` to the worker, once.
+  void AnalyzeLater(const std::string& model, InputShapes shapes);
   // Marks the devices whose executor cannot run the model, with the reason.
   void MarkUnsupported(v1::ModelInfo* info);
 

@@ -375,8 +375,8 @@ bool OneSubmit(Pipeline* p, const std::string& model, Counts* parse,
   ok = req->ParseFromString(p->wire[model]);
   const Counts c1 = Now();
   auto* resp = google::protobuf::Arena::CreateMessage<v1::JobResult>(&arena);
-  absl::StatusOr<JobSpec> spec =
-      SpecFromProto(*req, p->models, p->clock.Now(), std::nullopt, call);
+  absl::StatusOr<JobSpec> spec = SpecFromProto(*req, p->models, p->clock.Now(),
+                                               std::nullopt, nullptr, call);
   absl::Notification done;
   bool completed = false;
   if (spec.ok()) {

@@ -52,9 +52,18 @@ inline bool IsTerminal(JobState s) {
 // What a job costs, independent of the device that runs it (docs/
 // ARCHITECTURE.md, "Cost model"). Ops are per batch item; bytes are per item at
 // FP32 except weights, which are read once per batch.
+//
+// Two kinds: a cost the client gives lists every precision the job can run
+// at (ops > 0 each); a registered ONNX model's cost is at the model's own
+// precision (`model_precision`), which a device runs as is, or converts to
+// one of the precisions its profile says it converts models to
+// (DeviceSpec::converts_models_to), with the same ops. Its ops may be 0
+// when the analysis resolved no node (the cost is then memory traffic).
 struct JobCost {
   // ops_by_precision[p] > 0 when the job can run at precision p.
   std::array<double, kNumPrecisions> ops_by_precision{};
+  // Set for a model's cost: the precision the model is in.
+  std::optional<Precision> model_precision;
   double weight_bytes = 0;      // at FP32
   double activation_bytes = 0;  // per item, at FP32
   double input_bytes = 0;       // per item, over the link
@@ -63,7 +72,10 @@ struct JobCost {
   double ops(Precision p) const {
     return ops_by_precision[static_cast<int>(p)];
   }
-  bool Supports(Precision p) const { return ops(p) > 0; }
+  // The job offers p as it is (without conversion by a device).
+  bool Supports(Precision p) const {
+    return ops(p) > 0 || model_precision == p;
+  }
 };
 
 }  // namespace joule

@@ -37,6 +37,12 @@ struct DeviceSpec {
   double static_power_w = 0;
   // Peak ops/s at the highest P-state, per precision; 0 = unsupported.
   std::array<double, kNumPrecisions> peak_ops_per_s{};
+  // Precisions this device's runtime converts a model to when it loads it
+  // (e.g. an NPU toolchain that builds FP32 ONNX models as FP16): a model
+  // job may run here at these as well as at the model's own precision
+  // (docs/ARCHITECTURE.md, "Cost model"). Each one has a peak above 0.
+  // Jobs with an explicit cost are never converted.
+  std::array<bool, kNumPrecisions> converts_models_to{};
   // Fraction of peak that real kernels reach (0..1].
   double compute_efficiency = 1.0;
   double mem_bw_bytes_per_s = 0;
@@ -58,6 +64,9 @@ struct DeviceSpec {
     return peak_ops_per_s[static_cast<int>(p)];
   }
   bool Supports(Precision p) const { return peak_ops(p) > 0; }
+  bool ConvertsModelsTo(Precision p) const {
+    return converts_models_to[static_cast<int>(p)];
+  }
   int max_pstate() const { return static_cast<int>(pstates.size()) - 1; }
 };
 

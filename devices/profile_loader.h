@@ -16,6 +16,8 @@
 //         - {freq_khz: 1000000, voltage_mv: 850, dynamic_power_w: 2.5}
 //       static_power_w: 0.2
 //       peak_ops_per_s: {fp32: 0, fp16: 1.5e12, int8: 6e12, int4: 6e12}
+//       converts_models_to: fp16       # optional, e.g. "fp16" or "fp16,int8";
+//                                      # each needs a peak above 0
 //       compute_efficiency: 0.4        # optional, (0, 1], default 1
 //       mem_bw_bytes_per_s: 3.3792e10
 //       mem_bw_efficiency: 0.35        # optional, (0, 1], default 1
@@ -53,7 +55,8 @@ namespace joule {
 // text in errors (usually a path). Rejects (at the offending line:column):
 // unknown keys, wrong types, duplicate names, unknown kinds, no P-states,
 // frequencies not strictly increasing, voltages decreasing, dynamic power not
-// increasing, no precision with a peak above 0, bandwidth <= 0, efficiencies
+// increasing, no precision with a peak above 0, a conversion to a precision
+// without a peak or not a precision name, bandwidth <= 0, efficiencies
 // outside (0, 1], RC constants <= 0, passive trip not below critical, ambient
 // not below the passive trip. A missing required key is reported at the
 // device entry.

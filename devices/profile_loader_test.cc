@@ -279,6 +279,32 @@ TEST(ProfileLoaderTest, MissingRequiredKeyIsReportedAtTheDeviceEntry) {
   EXPECT_EQ(ErrorOf("soc: x\n"), "p.yaml:1:1: missing required key 'devices'");
 }
 
+TEST(ProfileLoaderTest, ConversionsNeedAPeakAndAPrecisionName) {
+  absl::StatusOr<std::vector<DeviceSpec>> specs =
+      ParseProfile(WithLine("    peak_ops_per_s",
+                            "    peak_ops_per_s: {fp16: 1e11, int8: 1e12}\n"
+                            "    converts_models_to: fp16, int8"),
+                   "p.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  EXPECT_TRUE((*specs)[0].ConvertsModelsTo(Precision::kFp16));
+  EXPECT_TRUE((*specs)[0].ConvertsModelsTo(Precision::kInt8));
+  EXPECT_FALSE((*specs)[0].ConvertsModelsTo(Precision::kFp32));
+  EXPECT_EQ(
+      ErrorOf(std::string(kValidDevice) + "    converts_models_to: fp16\n"),
+      "p.yaml:11:25: devices[0].converts_models_to: fp16 has no peak in "
+      "peak_ops_per_s");
+  EXPECT_EQ(
+      ErrorOf(std::string(kValidDevice) + "    converts_models_to: bf16\n"),
+      "p.yaml:11:25: devices[0].converts_models_to: 'bf16' is not a "
+      "precision (fp32, fp16, int8, int4)");
+  // Nothing listed: nothing converted.
+  specs = ParseProfile(kValidDevice, "p.yaml");
+  ASSERT_TRUE(specs.ok());
+  for (Precision p : kAllPrecisions) {
+    EXPECT_FALSE((*specs)[0].ConvertsModelsTo(p));
+  }
+}
+
 TEST(ProfileLoaderTest, OtherFaultsArePositioned) {
   EXPECT_EQ(ErrorOf("devices:\n  - name: cpu0\n    kind: cpu\n"
                     "    pstates: []\n"),
@@ -315,7 +341,8 @@ TEST(ProfileLoaderTest, OtherFaultsArePositioned) {
   EXPECT_EQ(ErrorOf(std::string(kValidDevice) + "    speed: 3\n"),
             "p.yaml:11:5: unknown key 'speed' in 'devices[0]' (allowed: name, "
             "kind, provider, pstates, static_power_w, peak_ops_per_s, "
-            "compute_efficiency, mem_bw_bytes_per_s, mem_bw_efficiency, "
+            "converts_models_to, compute_efficiency, mem_bw_bytes_per_s, "
+            "mem_bw_efficiency, "
             "sram_bytes, link_bw_bytes_per_s, dispatch_overhead_s, thermal)");
   EXPECT_EQ(ErrorOf("devices: []\n"),
             "p.yaml:1:10: devices: must list at least one device");

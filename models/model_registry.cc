@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -94,13 +95,15 @@ absl::StatusOr<std::string> ModelRegistry::ResolvePath(
   return *real;
 }
 
-absl::Status ModelRegistry::Insert(RegisteredModel model) {
+absl::Status ModelRegistry::Insert(RegisteredModel* model) {
   absl::MutexLock l(&mu_);
-  const std::string name = model.name;
-  if (!models_.emplace(name, std::move(model)).second) {
+  const std::string name = model->name;
+  if (models_.count(name)) {
     return absl::AlreadyExistsError(absl::StrCat(
         "model '", name, "' is already registered; unload it first"));
   }
+  model->id = next_id_++;
+  models_.emplace(name, *model);
   return absl::OkStatus();
 }
 
@@ -116,7 +119,7 @@ absl::Status ModelRegistry::Register(const std::string& name,
   RegisteredModel m;
   m.name = name;
   m.cost = cost;
-  return Insert(std::move(m));
+  return Insert(&m);
 }
 
 absl::StatusOr<RegisteredModel> ModelRegistry::RegisterOnnx(
@@ -163,16 +166,10 @@ absl::StatusOr<RegisteredModel> ModelRegistry::RegisterOnnx(
         analysis.status().code(),
         absl::StrCat("model '", name, "': ", analysis.status().message()));
   }
-  if (analysis->ops <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model '", name, "': the analysis found no ops to cost (",
-                     analysis->unresolved_nodes.size(), " unresolved nodes)"));
-  }
   m.cost = analysis->ToJobCost();
   m.analysis = std::make_shared<const OnnxAnalysis>(*std::move(analysis));
-  RegisteredModel copy = m;
-  if (absl::Status s = Insert(std::move(m)); !s.ok()) return s;
-  return copy;
+  if (absl::Status s = Insert(&m); !s.ok()) return s;
+  return m;
 }
 
 absl::StatusOr<RegisteredModel> ModelRegistry::Get(
@@ -240,7 +237,176 @@ absl::Status ModelRegistry::Unload(const std::string& name) {
     return absl::NotFoundError(
         absl::StrCat("model '", name, "' is not registered"));
   }
+  for (auto it = shapes_.lower_bound({name, {}});
+       it != shapes_.end() && it->first.first == name;) {
+    it = shapes_.erase(it);
+  }
   return absl::OkStatus();
+}
+
+double InputElements(const InputShapes& shapes) {
+  double n = 0;
+  for (const auto& [name, dims] : shapes) {
+    double e = 1;
+    for (int64_t d : dims) e *= static_cast<double>(d);
+    n += e;
+  }
+  return n;
+}
+
+JobCost ScaleCost(const JobCost& base, const InputShapes& base_shapes,
+                  const InputShapes& shapes,
+                  const std::vector<OnnxTensorInfo>& inputs) {
+  const double from = InputElements(base_shapes);
+  const double ratio = from > 0 ? InputElements(shapes) / from : 1.0;
+  JobCost c = base;
+  for (double& ops : c.ops_by_precision) ops *= ratio;
+  c.activation_bytes *= ratio;
+  c.output_bytes *= ratio;
+  // Inputs are known exactly: their elements at their own element size.
+  c.input_bytes = 0;
+  for (const OnnxTensorInfo& t : inputs) {
+    double analysed = 1;
+    for (int64_t d : t.shape) analysed *= static_cast<double>(d);
+    const double element_bytes =
+        analysed > 0 ? static_cast<double>(t.bytes) / analysed : 0;
+    auto it = shapes.find(t.name);
+    if (it == shapes.end()) {
+      c.input_bytes += static_cast<double>(t.bytes);
+      continue;
+    }
+    double n = 1;
+    for (int64_t d : it->second) n *= static_cast<double>(d);
+    c.input_bytes += n * element_bytes;
+  }
+  return c;
+}
+
+namespace {
+
+InputShapes AnalysedShapes(const OnnxAnalysis& a) {
+  InputShapes shapes;
+  for (const OnnxTensorInfo& t : a.inputs) shapes[t.name] = t.shape;
+  return shapes;
+}
+
+}  // namespace
+
+absl::StatusOr<ModelRegistry::ShapeCost> ModelRegistry::CostFor(
+    const std::string& name, const InputShapes& shapes) const {
+  absl::MutexLock l(&mu_);
+  auto it = models_.find(name);
+  if (it == models_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("model '", name, "' is not registered"));
+  }
+  const RegisteredModel& m = it->second;
+  if (!m.analysis || shapes.empty()) return ShapeCost{m.cost, true};
+  const InputShapes base = AnalysedShapes(*m.analysis);
+  if (shapes == base) return ShapeCost{m.cost, true};
+  auto cached = shapes_.find({name, shapes});
+  if (cached != shapes_.end() && cached->second.model_id == m.id) {
+    cached->second.last_used = ++use_tick_;
+    if (cached->second.cost) return ShapeCost{*cached->second.cost, true};
+  }
+  // The nearest analysed set, by the ratio of input elements.
+  const double want = InputElements(shapes);
+  const InputShapes* from = &base;
+  const JobCost* from_cost = &m.cost;
+  auto distance = [want](const InputShapes& s) {
+    const double have = InputElements(s);
+    return have > 0 && want > 0 ? std::abs(std::log(want / have)) : 1e300;
+  };
+  double best = distance(base);
+  for (auto c = shapes_.lower_bound({name, {}});
+       c != shapes_.end() && c->first.first == name; ++c) {
+    if (c->second.model_id != m.id || !c->second.cost) continue;
+    const double d = distance(c->first.second);
+    if (d < best) {
+      best = d;
+      from = &c->first.second;
+      from_cost = &*c->second.cost;
+    }
+  }
+  return ShapeCost{ScaleCost(*from_cost, *from, shapes, m.analysis->inputs),
+                   false};
+}
+
+bool ModelRegistry::ClaimShapeAnalysis(const std::string& name,
+                                       const InputShapes& shapes) {
+  absl::MutexLock l(&mu_);
+  auto it = models_.find(name);
+  if (it == models_.end() || !it->second.analysis) return false;
+  auto cached = shapes_.find({name, shapes});
+  if (cached != shapes_.end() && cached->second.model_id == it->second.id) {
+    return false;
+  }
+  // At most kMaxShapeSetsPerModel claims outstanding in all: a flood of new
+  // shapes waits for the analyses already queued instead of adding more.
+  if (claimed_.size() >= kMaxShapeSetsPerModel) return false;
+  return claimed_.insert({name, shapes}).second;
+}
+
+void ModelRegistry::ReleaseShapeAnalysis(const std::string& name,
+                                         const InputShapes& shapes) {
+  absl::MutexLock l(&mu_);
+  claimed_.erase({name, shapes});
+}
+
+void ModelRegistry::AnalyzeShapes(const std::string& name,
+                                  const InputShapes& shapes) {
+  uint64_t id = 0;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = models_.find(name);
+    if (it == models_.end()) {
+      claimed_.erase({name, shapes});
+      return;
+    }
+    id = it->second.id;
+  }
+  std::optional<JobCost> cost;
+  absl::StatusOr<std::shared_ptr<const std::string>> bytes = OnnxBytes(name);
+  if (bytes.ok()) {
+    absl::StatusOr<OnnxAnalysis> a = AnalyzeOnnx(**bytes, shapes);
+    if (a.ok()) cost = a->ToJobCost();
+  }
+  absl::MutexLock l(&mu_);
+  claimed_.erase({name, shapes});
+  auto it = models_.find(name);
+  if (it == models_.end() || it->second.id != id) return;
+  shapes_[{name, shapes}] = CachedShapes{id, cost, ++use_tick_};
+  EvictShapesLocked();
+}
+
+void ModelRegistry::EvictShapesLocked() {
+  // Per model first, then in all; each time the least recently used.
+  std::map<std::string, size_t> per_model;
+  for (const auto& [key, c] : shapes_) ++per_model[key.first];
+  for (auto& [model, n] : per_model) {
+    for (; n > kMaxShapeSetsPerModel; --n) EvictLruLocked(&model);
+  }
+  while (shapes_.size() > kMaxShapeSets) EvictLruLocked(nullptr);
+}
+
+void ModelRegistry::EvictLruLocked(const std::string* model) {
+  auto lru = shapes_.end();
+  for (auto it = shapes_.begin(); it != shapes_.end(); ++it) {
+    if (model && it->first.first != *model) continue;
+    if (lru == shapes_.end() || it->second.last_used < lru->second.last_used)
+      lru = it;
+  }
+  if (lru != shapes_.end()) shapes_.erase(lru);
+}
+
+size_t ModelRegistry::CachedShapeSets(const std::string& name) const {
+  absl::MutexLock l(&mu_);
+  size_t n = 0;
+  for (auto c = shapes_.lower_bound({name, {}});
+       c != shapes_.end() && c->first.first == name; ++c) {
+    ++n;
+  }
+  return n;
 }
 
 absl::Status ModelRegistry::Configure(const ModelsPolicy& policy) {

@@ -52,8 +52,12 @@ TEST_F(ModelRegistryTest, RegistersBytesWithTheAnalysedCost) {
       registry_.RegisterOnnx("cnn", ModelSource::Bytes(bytes), {});
   ASSERT_TRUE(m.ok()) << m.status();
   const test_models::Expected e = test_models::LoadExpected("cnn");
+  // An FP32 model costs at FP32 only (a device may convert it, see
+  // scheduler/cost_model.h; the cost itself offers nothing else).
   EXPECT_EQ(m->cost.ops(Precision::kFp32), e.at("ops"));
-  EXPECT_EQ(m->cost.ops(Precision::kInt8), e.at("ops"));
+  EXPECT_EQ(m->cost.model_precision, Precision::kFp32);
+  EXPECT_FALSE(m->cost.Supports(Precision::kInt8));
+  EXPECT_FALSE(m->cost.Supports(Precision::kFp16));
   EXPECT_EQ(m->cost.weight_bytes, e.at("weight_bytes"));
   EXPECT_EQ(m->cost.activation_bytes, e.at("activation_bytes"));
   EXPECT_EQ(m->cost.input_bytes, e.at("input_bytes"));
@@ -249,6 +253,90 @@ TEST(ModelsPolicyTest, BadEntriesAreReportedAtTheirPosition) {
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->models.model_dir.empty());
   EXPECT_TRUE(empty->models.preload.empty());
+}
+
+}  // namespace
+}  // namespace joule
+
+namespace joule {
+namespace {
+
+// Costs per input shape: exact for analysed sets, an estimate scaled by
+// input elements for the rest, exact once analysed; never an analysis in
+// CostFor.
+class ShapeCostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<RegisteredModel> m =
+        registry_.RegisterOnnx("ocr", ModelSource::Bytes(Bytes()), W(160));
+    ASSERT_TRUE(m.ok()) << m.status();
+  }
+  static std::string Bytes() { return test_models::Bytes("ocr_dyn"); }
+  static InputShapes W(int64_t width) { return {{"x", {1, 1, 32, width}}}; }
+  double Ops(int64_t width, bool* exact) {
+    absl::StatusOr<ModelRegistry::ShapeCost> c =
+        registry_.CostFor("ocr", W(width));
+    EXPECT_TRUE(c.ok()) << c.status();
+    if (!c.ok()) return -1;
+    *exact = c->exact;
+    return c->cost.ops(Precision::kFp32);
+  }
+  ModelRegistry registry_;
+};
+
+TEST_F(ShapeCostTest, EstimateAtOnceThenExactOnceAnalysed) {
+  const double w160 =
+      static_cast<double>(test_models::LoadExpected("ocr_dyn").at("ops"));
+  const double w320 =
+      static_cast<double>(test_models::LoadExpected("ocr_dyn_w320").at("ops"));
+  bool exact = false;
+  EXPECT_EQ(Ops(160, &exact), w160);
+  EXPECT_TRUE(exact);
+  // Not analysed yet: scaled by input elements (x2), an overestimate since
+  // the classifier does not grow with the width.
+  EXPECT_EQ(Ops(320, &exact), 2 * w160);
+  EXPECT_FALSE(exact);
+  EXPECT_GT(2 * w160, w320);
+  absl::StatusOr<ModelRegistry::ShapeCost> c = registry_.CostFor("ocr", W(320));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->cost.input_bytes, 32 * 320 * 4);  // inputs are exact
+  EXPECT_EQ(c->cost.weight_bytes,
+            test_models::LoadExpected("ocr_dyn").at("weight_bytes"));
+
+  ASSERT_TRUE(registry_.ClaimShapeAnalysis("ocr", W(320)));
+  EXPECT_FALSE(registry_.ClaimShapeAnalysis("ocr", W(320)));  // once
+  registry_.AnalyzeShapes("ocr", W(320));
+  EXPECT_EQ(Ops(320, &exact), w320);
+  EXPECT_TRUE(exact);
+  EXPECT_FALSE(registry_.ClaimShapeAnalysis("ocr", W(320)));  // cached
+  // The nearest analysed set serves the next estimate: 640 from 320.
+  EXPECT_EQ(Ops(640, &exact), 2 * w320);
+  EXPECT_FALSE(exact);
+}
+
+TEST_F(ShapeCostTest, TheCacheIsBoundedAndForgetsUnloadedModels) {
+  for (int64_t w = 1; w <= static_cast<int64_t>(kMaxShapeSetsPerModel) + 4;
+       ++w) {
+    ASSERT_TRUE(registry_.ClaimShapeAnalysis("ocr", W(8 * w)));
+    registry_.AnalyzeShapes("ocr", W(8 * w));
+  }
+  EXPECT_EQ(registry_.CachedShapeSets("ocr"), kMaxShapeSetsPerModel);
+  // The oldest went first.
+  bool exact = true;
+  Ops(8, &exact);
+  EXPECT_FALSE(exact);
+
+  // Unloading forgets the sets; an analysis claimed before the model was
+  // replaced analyses (and serves) the new registration.
+  ASSERT_TRUE(registry_.ClaimShapeAnalysis("ocr", W(999)));
+  ASSERT_TRUE(registry_.Unload("ocr").ok());
+  EXPECT_EQ(registry_.CachedShapeSets("ocr"), 0u);
+  ASSERT_TRUE(
+      registry_.RegisterOnnx("ocr", ModelSource::Bytes(Bytes()), W(160)).ok());
+  registry_.AnalyzeShapes("ocr", W(999));
+  EXPECT_EQ(registry_.CachedShapeSets("ocr"), 1u);
+  EXPECT_EQ(registry_.CostFor("nope", W(1)).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

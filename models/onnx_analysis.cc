@@ -12,6 +12,7 @@
 #include "models/onnx_graph.h"
 #include "models/onnx_infer.h"
 #include "models/onnx_op_cost.h"
+#include "models/onnx_opset_adapt.h"
 #include "models/onnx_util.h"
 #include "onnx/onnx_pb.h"
 
@@ -36,10 +37,12 @@ namespace {
 
 using Dims = std::vector<int64_t>;
 
-// ONNX 1.12 knows operator sets up to 17; before 7 models predate the
-// shape-inference functions this relies on.
+// Before 7 models predate the shape-inference functions this relies on.
+// Newer opsets than ONNX 1.12 knows (17) are adapted (onnx_opset_adapt.h).
 constexpr int64_t kMinOpset = 7;
-constexpr int64_t kMaxOpset = 17;
+// The IR version ONNX 1.12 knows; newer models are inferred as of it (the
+// graph constructs the analysis uses are the same).
+constexpr int64_t kInferenceMaxIrVersion = 8;
 // Each pass folds at least one node, so this only bounds pathological
 // graphs with very long shape-computation chains.
 constexpr int kMaxInferencePasses = 64;
@@ -92,6 +95,26 @@ class Analyzer {
   }
 
  private:
+  // A convolution's weight is [M, C/group, k1, ..., kn]: rank 3 or more.
+  // ONNX 1.12's ConvTranspose inference reads its dims without checking and
+  // may crash (or not: the read is out of bounds) on a lower rank, so such a
+  // model is refused here, the same way every time.
+  absl::Status CheckConvWeight(const onnx::NodeProto& node, int index) const {
+    if (!node.domain().empty() || node.input_size() < 2 ||
+        (node.op_type() != "Conv" && node.op_type() != "ConvTranspose")) {
+      return absl::OkStatus();
+    }
+    for (const onnx::TensorProto& t : graph_.initializer()) {
+      if (t.name() == node.input(1) && t.dims_size() < 3) {
+        return Invalid(absl::StrCat("node ", NodeLabel(node, index),
+                                    ": weight '", t.name(), "' has rank ",
+                                    t.dims_size(),
+                                    "; a convolution's weight has rank >= 3"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status CheckHeader() {
     if (!model_.has_graph() || graph_.node_size() == 0) {
       return Invalid("not an ONNX model: it has no graph or no nodes");
@@ -109,10 +132,10 @@ class Analyzer {
     if (!found) {
       return Invalid("opset_import: no version for the default ONNX domain");
     }
-    if (opset_ < kMinOpset || opset_ > kMaxOpset) {
+    if (opset_ < kMinOpset) {
       return Invalid(absl::StrCat("opset_import: opset ", opset_,
-                                  " is not supported (", kMinOpset, " to ",
-                                  kMaxOpset, ")"));
+                                  " is not supported (", kMinOpset,
+                                  " or newer)"));
     }
     return absl::OkStatus();
   }
@@ -179,6 +202,7 @@ class Analyzer {
 
     for (int i : index_.order) {
       const onnx::NodeProto& node = graph_.node(i);
+      if (absl::Status s = CheckConvWeight(node, i); !s.ok()) return s;
       if (node.op_type() == "Constant" && node.domain().empty()) {
         absl::StatusOr<std::optional<onnx::TensorProto>> t =
             CheckedConstantNodeTensor(node, i);
@@ -224,14 +248,66 @@ class Analyzer {
     SetTensorShape(in, t.data_type(), Dims(t.dims().begin(), t.dims().end()));
   }
 
+  // For a model newer than opset 17: the work model with every node in its
+  // opset-17 form, or left out (left_out_ says why); see onnx_opset_adapt.h.
+  // Returns how many nodes it holds.
+  int PrepareForInference(onnx::ModelProto* prepared) {
+    *prepared = work_;
+    prepared->set_ir_version(
+        std::min<int64_t>(prepared->ir_version(), kInferenceMaxIrVersion));
+    for (onnx::OperatorSetIdProto& o : *prepared->mutable_opset_import()) {
+      if (o.domain().empty() || o.domain() == "ai.onnx") {
+        o.set_version(std::min(o.version(), onnx_internal::kInferenceMaxOpset));
+      }
+    }
+    onnx::GraphProto* g = prepared->mutable_graph();
+    g->clear_node();
+    left_out_.clear();
+    int kept = 0;
+    for (int k = 0; k < work_.graph().node_size(); ++k) {
+      const onnx::NodeProto& node = work_.graph().node(k);
+      if (!node.domain().empty() && node.domain() != "ai.onnx") {
+        *g->add_node() = node;
+        ++kept;
+        continue;
+      }
+      onnx_internal::AdaptedNode a =
+          onnx_internal::AdaptNodeForInference(node, opset_, consts_, types_);
+      if (!a.node) {
+        left_out_[work_nodes_[k]] = a.reason;
+        continue;
+      }
+      *g->add_node() = *std::move(a.node);
+      for (onnx::TensorProto& t : a.initializers) {
+        *g->add_initializer() = std::move(t);
+      }
+      ++kept;
+    }
+    return kept;
+  }
+
   absl::Status InferToFixedPoint() {
     folded_.assign(graph_.node_size(), false);
+    types_ = CollectTypes(work_.graph());
+    const bool adapt = opset_ > onnx_internal::kInferenceMaxOpset;
+    int inferred_before = -1;
     for (passes_ = 1;; ++passes_) {
-      if (absl::Status s = onnx_internal::InferShapesIsolated(&work_);
-          !s.ok()) {
-        return s;
+      int inferred = 0;
+      if (adapt) {
+        onnx::ModelProto prepared;
+        inferred = PrepareForInference(&prepared);
+        if (absl::Status s = onnx_internal::InferShapesIsolated(&prepared);
+            !s.ok()) {
+          return s;
+        }
+        types_ = CollectTypes(prepared.graph());
+      } else {
+        if (absl::Status s = onnx_internal::InferShapesIsolated(&work_);
+            !s.ok()) {
+          return s;
+        }
+        types_ = CollectTypes(work_.graph());
       }
-      types_ = CollectTypes(work_.graph());
       std::vector<int> newly;
       const onnx::GraphProto& g = work_.graph();
       for (int k = 0; k < g.node_size(); ++k) {
@@ -242,8 +318,14 @@ class Analyzer {
         consts_[g.node(k).output(0)] = *std::move(v);
         newly.push_back(k);
       }
-      if (newly.empty() || passes_ >= kMaxInferencePasses)
+      // Another pass when something folded, or when a node left out of
+      // inference could now be adapted (its inputs became known).
+      const bool more_adapted =
+          adapt && !left_out_.empty() && inferred > inferred_before;
+      inferred_before = inferred;
+      if ((newly.empty() && !more_adapted) || passes_ >= kMaxInferencePasses)
         return absl::OkStatus();
+      if (newly.empty()) continue;
       // Replace the folded nodes by initializers holding their values.
       onnx::GraphProto* mg = work_.mutable_graph();
       google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
@@ -290,6 +372,8 @@ class Analyzer {
   ConstMap consts_;
   TypeMap types_;
   std::vector<bool> folded_;
+  // Nodes (graph_ index) left out of inference at a newer opset, and why.
+  std::map<int, std::string> left_out_;
   int passes_ = 0;
 };
 
@@ -360,6 +444,9 @@ absl::Status Analyzer::CostNode(int i, OnnxAnalysis* a,
     info.kind = OnnxNodeInfo::Kind::kConstant;
   } else if (folded_[i]) {
     info.kind = OnnxNodeInfo::Kind::kFolded;
+  } else if (auto left = left_out_.find(i); left != left_out_.end()) {
+    info.kind = OnnxNodeInfo::Kind::kUnresolved;
+    info.unresolved_reason = left->second;
   } else if (!unknown_output.empty()) {
     info.kind = OnnxNodeInfo::Kind::kUnresolved;
     info.unresolved_reason =
@@ -421,22 +508,33 @@ absl::StatusOr<OnnxAnalysis> Analyzer::Cost() {
   for (int i : index_.order) {
     if (absl::Status s = CostNode(i, &a, &attributed); !s.ok()) return s;
   }
-  // Nothing could be resolved at all: say where it starts going wrong.
-  bool any_resolved = false;
-  const OnnxNodeInfo* first_unresolved = nullptr;
-  for (const OnnxNodeInfo& n : a.nodes) {
-    if (n.kind == OnnxNodeInfo::Kind::kUnresolved) {
-      if (!first_unresolved) first_unresolved = &n;
-    } else if (n.kind != OnnxNodeInfo::Kind::kConstant) {
-      any_resolved = true;
+  // Nodes that could not be resolved make the cost partial, never an error:
+  // an executor may still run the model (docs/ARCHITECTURE.md, "Cost
+  // model": measured runs refine it).
+  a.nodes_total = static_cast<int>(a.nodes.size());
+  a.nodes_resolved =
+      a.nodes_total - static_cast<int>(a.unresolved_nodes.size());
+  std::vector<std::string> why;
+  if (!a.unresolved_nodes.empty()) {
+    const OnnxNodeInfo* first = nullptr;
+    for (const OnnxNodeInfo& n : a.nodes) {
+      if (n.kind == OnnxNodeInfo::Kind::kUnresolved) {
+        first = &n;
+        break;
+      }
     }
+    why.push_back(absl::StrCat(
+        a.unresolved_nodes.size(), " unresolved, the first '", first->name,
+        "' (", first->op_type, "): ", first->unresolved_reason));
   }
-  if (!any_resolved && first_unresolved) {
-    return Invalid(absl::StrCat("cannot infer the model's shapes: node '",
-                                first_unresolved->name, "' (",
-                                first_unresolved->op_type,
-                                "): ", first_unresolved->unresolved_reason));
+  if (opset_ > onnx_internal::kOpsKnownOpset) {
+    why.push_back(absl::StrCat(
+        "opset ", opset_, " is newer than the operators this analysis knows (",
+        onnx_internal::kOpsKnownOpset, "): nodes costed as at ",
+        onnx_internal::kOpsKnownOpset));
   }
+  a.complete = why.empty();
+  a.partial_reason = absl::StrJoin(why, "; ");
   Summarize(&a);
   return a;
 }
@@ -449,6 +547,18 @@ void Analyzer::Summarize(OnnxAnalysis* a) const {
     t.onnx_elem_type = graph_.input(i).type().tensor_type().elem_type();
     t.dtype = onnx_internal::DtypeName(t.onnx_elem_type);
     t.shape = input_dims_.at(name);
+    t.model_shape.assign(t.shape.size(), -1);
+    const onnx::TypeProto::Tensor& declared =
+        graph_.input(i).type().tensor_type();
+    if (declared.has_shape() &&
+        declared.shape().dim_size() == static_cast<int>(t.shape.size())) {
+      for (int d = 0; d < declared.shape().dim_size(); ++d) {
+        const onnx::TensorShapeProto::Dimension& dim = declared.shape().dim(d);
+        if (dim.has_dim_value() && dim.dim_value() > 0) {
+          t.model_shape[d] = dim.dim_value();
+        }
+      }
+    }
     t.bytes =
         *CheckedNumel(t.shape) * onnx_internal::ElementSize(t.onnx_elem_type);
     a->input_bytes += t.bytes;
@@ -534,13 +644,34 @@ double OnnxAnalysis::ArithmeticIntensity() const {
   return bytes > 0 ? static_cast<double>(ops) / bytes : 0;
 }
 
+double OnnxAnalysis::ResolvedFraction() const {
+  return nodes_total > 0 ? static_cast<double>(nodes_resolved) / nodes_total
+                         : 1.0;
+}
+
+std::string OnnxAnalysis::CostNote() const {
+  if (complete) return "";
+  return absl::StrCat(
+      "cost partly estimated: ", nodes_resolved, " of ", nodes_total,
+      " nodes resolved; refined by measured runs (", partial_reason, ")");
+}
+
 JobCost OnnxAnalysis::ToJobCost() const {
   JobCost c;
-  for (Precision p : {Precision::kFp32, Precision::kFp16, Precision::kInt8}) {
-    c.ops_by_precision[static_cast<int>(p)] = static_cast<double>(ops);
-  }
+  c.model_precision = precision;
+  c.ops_by_precision[static_cast<int>(precision)] = static_cast<double>(ops);
   c.weight_bytes = static_cast<double>(weight_bytes);
   c.activation_bytes = static_cast<double>(activation_bytes);
+  if (!complete && activation_bytes == 0) {
+    // Nothing of the activations is known: at least the inputs are read
+    // once (FP32-referenced), so the prediction is memory traffic, not 0.
+    double elements = 0;
+    for (const OnnxTensorInfo& t : inputs) {
+      const int size = onnx_internal::ElementSize(t.onnx_elem_type);
+      if (size > 0) elements += static_cast<double>(t.bytes) / size;
+    }
+    c.activation_bytes = elements * kFp32Bytes;
+  }
   c.input_bytes = static_cast<double>(input_bytes);
   c.output_bytes = static_cast<double>(output_bytes);
   return c;

@@ -18,8 +18,21 @@
 //      until nothing more folds. ONNX 1.12 alone leaves
 //      Reshape(x, Concat(Gather(Shape(x)), ...)) unknown; this resolves it.
 //   A node whose output shape or cost still cannot be determined is listed
-//   in `unresolved_nodes` (and costs 0); when no node at all can be
-//   resolved the analysis fails naming the first one.
+//   in `unresolved_nodes` (and costs 0). An unresolved node never fails the
+//   analysis: the result says it is partial (`complete`, `partial_reason`,
+//   nodes_resolved of nodes_total), its cost is what the resolved nodes
+//   cost, and the scheduler's calibration from measured runs corrects it
+//   (docs/ARCHITECTURE.md, "Cost model"). With no activation known at all,
+//   the JobCost counts the inputs read once, so the prediction is memory
+//   traffic and never 0.
+//
+// Opsets newer than 17 (what Debian's ONNX 1.12 knows): a model is never
+// refused for its opset. Before each inference pass every node is brought
+// into its opset-17 form with the same output shapes, or left out of
+// inference and unresolved (onnx_opset_adapt.h says which ops and why);
+// beyond the newest opset whose operator changes the analysis knows
+// (kOpsKnownOpset), nodes are costed as at that opset and the result is
+// partial.
 //
 // Cost formulas (a multiply-add is 2 ops; E = elements of the output, X of
 // the first input; bias/C adds one op per output element when present):
@@ -33,7 +46,9 @@
 //   BatchNormalization   ops = 2·E (folded to one scale and one shift)
 //   LayerNormalization   ops = 6·E + (bias ? E : 0): mean, subtract,
 //                        square, variance, normalise, scale (+ shift)
-//   InstanceNormalization  ops = 7·E
+//   InstanceNormalization, GroupNormalization  ops = 7·E
+//   RMSNormalization     ops = 4·E (square, mean, normalise, scale)
+//   RotaryEmbedding      ops = 3·E (two multiplies and an add per element)
 //   Softmax, LogSoftmax  ops = 3·E (exp, sum, divide); Hardmax E
 //   ReduceMean/Sum/Max/Min/Prod/L1/LogSum, ArgMax/ArgMin  ops = X;
 //   ReduceSumSquare/L2/LogSumExp  ops = 2·X
@@ -61,9 +76,12 @@
 //   are half its FP32-referenced ones.
 //
 // JobCost (ToJobCost): one inference at the analysed shapes is one batch
-// item. ops are the same at FP32, FP16 and INT8 (the device picks; the
-// analysis does not convert or quantise the model), INT4 is not offered (it
-// needs a model quantised for it); weight and activation bytes are
+// item, at the model's own precision only (`precision`; model_precision in
+// the JobCost): an FP32 model is predicted at FP32 peak, not at the INT8
+// peak of a device that could only reach it by quantising the model. A
+// device whose profile converts models (DeviceSpec::converts_models_to)
+// may run it at those precisions too, with the same ops; the analysis
+// itself converts nothing. Weight and activation bytes are
 // FP32-referenced; input and output bytes are the model's inputs and
 // outputs in their own types (they cross the link as sent).
 //
@@ -104,6 +122,10 @@ struct OnnxTensorInfo {
   std::vector<int64_t> shape;
   bool shape_known = true;
   int64_t bytes = 0;  // in its own dtype
+  // Inputs only: the dims the model declares, -1 where a dim is dynamic (a
+  // dim_param or no value); all -1 when the model gives no shape. A job's
+  // tensors must match the static dims; the dynamic ones are theirs.
+  std::vector<int64_t> model_shape;
 };
 
 struct OnnxNodeInfo {
@@ -156,9 +178,23 @@ struct OnnxAnalysis {
   std::vector<std::string> unresolved_nodes;
   // ONNX shape-inference passes run (1 + one per round of folding).
   int inference_passes = 0;
+  // Whether the cost covers the whole model: every node resolved, at an
+  // opset whose operators the analysis knows. A partial cost is what the
+  // resolved nodes cost; measured runs correct it (calibration).
+  bool complete = true;
+  // Why it is partial ("" when complete): the unresolved nodes (the first
+  // named, with its reason) and/or an opset newer than kOpsKnownOpset.
+  std::string partial_reason;
+  int nodes_resolved = 0;  // nodes not unresolved (constants included)
+  int nodes_total = 0;
 
   // ops / (weight_bytes + activation_bytes), at FP32; 0 with no bytes.
   double ArithmeticIntensity() const;
+  // nodes_resolved / nodes_total (1 for no nodes).
+  double ResolvedFraction() const;
+  // "" when complete, else "cost partly estimated: N of M nodes resolved;
+  // refined by measured runs (partial_reason)".
+  std::string CostNote() const;
   // See "JobCost" above.
   JobCost ToJobCost() const;
 };

@@ -55,6 +55,9 @@ void ExpectMatches(const OnnxAnalysis& a, const test_models::Expected& e) {
   }
   EXPECT_EQ(PrecisionName(a.precision), e.precision);
   EXPECT_EQ(a.unresolved_nodes, e.unresolved);
+  EXPECT_EQ(a.complete, e.at("complete") == 1);
+  EXPECT_EQ(a.nodes_resolved, e.at("nodes_resolved"));
+  EXPECT_EQ(a.nodes_total, e.at("nodes_total"));
   for (const test_models::ExpectedNode& en : e.nodes) {
     SCOPED_TRACE(en.name);
     const OnnxNodeInfo* n = FindNode(a, en.name);
@@ -93,9 +96,12 @@ TEST_P(GeneratedModelTest, PerNodeFiguresSumToTheTotals) {
 INSTANTIATE_TEST_SUITE_P(Models, GeneratedModelTest,
                          ::testing::Values("cnn", "dwconv", "mlp", "mlp_fp16",
                                            "transformer", "reshape_chain",
-                                           "custom_op", "variant_op9",
-                                           "variant_op11", "variant_op13",
-                                           "variant_op17"));
+                                           "custom_op", "unknown_only",
+                                           "variant_op9", "variant_op11",
+                                           "variant_op13", "variant_op17",
+                                           "opset18", "opset18_changed",
+                                           "opset19_changed", "opset20_partial",
+                                           "opset21_changed", "opset25"));
 
 TEST(OnnxAnalysisTest, HandFormulasForConvolutions) {
   const OnnxAnalysis cnn = Analyze("cnn");
@@ -185,15 +191,20 @@ TEST(OnnxAnalysisTest, UnknownOpsAreListedAndTheRestIsCosted) {
   EXPECT_THAT(FindNode(a, "frob")->unresolved_reason, HasSubstr("unknown"));
 }
 
-TEST(OnnxAnalysisTest, JobCostIsFp32ReferencedAndOffersThreePrecisions) {
+TEST(OnnxAnalysisTest, JobCostIsFp32ReferencedAtTheModelsOwnPrecision) {
   const OnnxAnalysis a = Analyze("mlp_fp16");
   EXPECT_EQ(a.precision, Precision::kFp16);
   EXPECT_EQ(a.native_weight_bytes * 2, a.weight_bytes);
   const JobCost c = a.ToJobCost();
-  EXPECT_EQ(c.ops(Precision::kFp32), static_cast<double>(a.ops));
+  EXPECT_EQ(c.model_precision, Precision::kFp16);
   EXPECT_EQ(c.ops(Precision::kFp16), static_cast<double>(a.ops));
-  EXPECT_EQ(c.ops(Precision::kInt8), static_cast<double>(a.ops));
-  EXPECT_FALSE(c.Supports(Precision::kInt4));
+  for (Precision p : {Precision::kFp32, Precision::kInt8, Precision::kInt4}) {
+    EXPECT_FALSE(c.Supports(p)) << PrecisionName(p);
+  }
+  const JobCost fp32 = Analyze("cnn").ToJobCost();
+  EXPECT_EQ(fp32.model_precision, Precision::kFp32);
+  EXPECT_TRUE(fp32.Supports(Precision::kFp32));
+  EXPECT_FALSE(fp32.Supports(Precision::kInt8));
   EXPECT_EQ(c.weight_bytes, 32 * 16 * 4);
   EXPECT_EQ(c.activation_bytes, (16 + 16) * 4);
   EXPECT_EQ(c.input_bytes, 32 * 2);  // float16 input, as sent
@@ -227,7 +238,8 @@ TEST(OnnxAnalysisTest, MalformedBytesAreInvalidArgument) {
 // Every prefix of a model, and many single-byte corruptions of it, end in
 // OK or INVALID_ARGUMENT: never a crash, never another code.
 TEST(OnnxAnalysisTest, TruncationsAndCorruptionsNeverCrash) {
-  for (const char* name : {"cnn", "reshape_chain", "variant_op9"}) {
+  for (const char* name :
+       {"cnn", "reshape_chain", "variant_op9", "opset18_changed"}) {
     const std::string bytes = test_models::Bytes(name);
     for (size_t len = 0; len < bytes.size(); len += 1 + len / 16) {
       absl::StatusOr<OnnxAnalysis> a = AnalyzeOnnx(bytes.substr(0, len));
@@ -259,18 +271,78 @@ TEST(OnnxAnalysisTest, BrokenGraphsNameTheNode) {
               AllOf(HasSubstr("'add'"), HasSubstr("'nowhere'")));
   EXPECT_THAT(ErrorOf(test_models::Bytes("duplicate_output")).message(),
               AllOf(HasSubstr("'r2'"), HasSubstr("'r1'"), HasSubstr("'y'")));
-  EXPECT_THAT(ErrorOf(test_models::Bytes("unknown_only")).message(),
-              AllOf(HasSubstr("cannot infer"), HasSubstr("'frob'")));
-  EXPECT_THAT(ErrorOf(test_models::Bytes("opset18")).message(),
-              HasSubstr("opset 18"));
 }
 
-// ONNX 1.12's own inference segfaults on this model (Python's onnx too);
-// run in a child process, it is just INVALID_ARGUMENT here.
+// A model is never refused for its opset: newer than ONNX 1.12's 17, every
+// node is adapted to its opset-17 form (onnx_opset_adapt.h) or unresolved.
+TEST(OnnxAnalysisTest, OpsetsNewerThanShapeInferenceKnowsAreAnalysed) {
+  const OnnxAnalysis o18 = Analyze("opset18");
+  EXPECT_EQ(o18.opset, 18);
+  EXPECT_TRUE(o18.complete);
+  EXPECT_EQ(o18.CostNote(), "");
+  // ReduceMean-18 reads its axes from an input. ONNX 1.12's ReduceMean-13
+  // would ignore it and reduce every axis ([1,1,1,1]); adapted, it
+  // reduces H and W only.
+  const OnnxAnalysis a = Analyze("opset18_changed");
+  EXPECT_TRUE(a.complete) << a.partial_reason;
+  EXPECT_EQ(*FindNode(a, "mean")->output_shapes[0],
+            std::vector<int64_t>({1, 4, 1, 1}));
+  // Pad-18 over axes 2 and 3 only; Split-18 into num_outputs halves.
+  EXPECT_EQ(*FindNode(a, "pad")->output_shapes[0],
+            std::vector<int64_t>({1, 8, 18, 20}));
+  ASSERT_EQ(FindNode(a, "split")->output_shapes.size(), 2u);
+  EXPECT_EQ(*FindNode(a, "split")->output_shapes[1],
+            std::vector<int64_t>({1, 4, 18, 20}));
+  // GroupNormalization is new at 18: 7 ops per element.
+  EXPECT_EQ(FindNode(a, "gn")->ops, 7 * 4 * 18 * 20);
+  // The same graph at a larger input costs more: shapes follow the input.
+  const OnnxAnalysis b3 = Analyze("opset18_changed", {{"x", {3, 8, 16, 16}}});
+  EXPECT_EQ(b3.ops, 3 * a.ops);
+}
+
+TEST(OnnxAnalysisTest, PartialAnalysesSayHowMuchIsResolved) {
+  const OnnxAnalysis a = Analyze("opset20_partial");
+  EXPECT_FALSE(a.complete);
+  EXPECT_EQ(a.nodes_resolved, 2);
+  EXPECT_EQ(a.nodes_total, 4);
+  EXPECT_DOUBLE_EQ(a.ResolvedFraction(), 0.5);
+  EXPECT_THAT(a.partial_reason,
+              AllOf(HasSubstr("2 unresolved"), HasSubstr("'col2im' (Col2Im)"),
+                    HasSubstr("new or changed after opset 17")));
+  EXPECT_THAT(a.CostNote(),
+              HasSubstr("cost partly estimated: 2 of 4 nodes resolved; "
+                        "refined by measured runs"));
+  // What resolved is costed: Gelu and ReduceMax over [1,4,8].
+  EXPECT_EQ(a.ops, 32 + 32);
+  EXPECT_GT(a.ToJobCost().ops(Precision::kFp32), 0);
+
+  // Nothing resolved at all: registered from memory traffic, never 0.
+  const OnnxAnalysis u = Analyze("unknown_only");
+  EXPECT_FALSE(u.complete);
+  EXPECT_EQ(u.nodes_resolved, 0);
+  EXPECT_EQ(u.ops, 0);
+  const JobCost c = u.ToJobCost();
+  EXPECT_TRUE(c.Supports(Precision::kFp32));
+  EXPECT_EQ(c.activation_bytes, 8 * 4);  // the input, read once
+
+  // Newer than the operator history known: resolved, but partial.
+  const OnnxAnalysis o25 = Analyze("opset25");
+  EXPECT_FALSE(o25.complete);
+  EXPECT_EQ(o25.nodes_resolved, o25.nodes_total);
+  EXPECT_THAT(o25.partial_reason, HasSubstr("opset 25 is newer"));
+  EXPECT_EQ(o25.ops, 8);
+}
+
+// ONNX 1.12's own inference reads out of bounds on this model (a 1-D
+// ConvTranspose weight; Python's onnx too), crashing some of the time: it is
+// refused before inference, the same way every time.
 TEST(OnnxAnalysisTest, ModelsThatCrashOnnxInferenceAreInvalidArgument) {
-  absl::Status s = ErrorOf(test_models::Bytes("crash_convtranspose"));
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("crashed"));
+  for (int i = 0; i < 3; ++i) {
+    absl::Status s = ErrorOf(test_models::Bytes("crash_convtranspose"));
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(), HasSubstr("node 'up' (ConvTranspose): weight "
+                                       "'w1d' has rank 1"));
+  }
   // And the process goes on analysing.
   EXPECT_EQ(Analyze("cnn").ops, test_models::LoadExpected("cnn").at("ops"));
 }

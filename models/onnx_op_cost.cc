@@ -207,7 +207,8 @@ const std::set<std::string>& UnaryOps() {
                                                      "Clip",
                                                      "Shrink",
                                                      "Mish",
-                                                     "Gelu"};
+                                                     "Gelu",
+                                                     "BitwiseNot"};
   return *ops;
 }
 
@@ -307,7 +308,11 @@ absl::StatusOr<OpCost> CostOf(const onnx::NodeProto& node,
   if (op == "LayerNormalization") {
     return Ops(Count(Has(in, 2, node, true) ? 7 : 6) * e);
   }
-  if (op == "InstanceNormalization") return Ops(Count(7) * e);
+  if (op == "InstanceNormalization" || op == "GroupNormalization") {
+    return Ops(Count(7) * e);
+  }
+  if (op == "RMSNormalization") return Ops(Count(4) * e);
+  if (op == "RotaryEmbedding") return Ops(Count(3) * e);
   if (op == "Softmax" || op == "LogSoftmax") return Ops(Count(3) * e);
   if (op == "Hardmax") return Ops(e);
   if (ReduceOps().count(op) || op == "ReduceSumSquare" || op == "ReduceL2" ||

@@ -141,6 +141,7 @@ std::string FormatAnalysisTable(const OnnxAnalysis& a) {
         &out, "unresolved (", a.unresolved_nodes.size(),
         ", counted as 0): ", absl::StrJoin(a.unresolved_nodes, ", "), "\n");
   }
+  if (!a.complete) absl::StrAppend(&out, a.CostNote(), "\n");
   return out;
 }
 
@@ -165,6 +166,10 @@ std::string AnalysisToJson(const OnnxAnalysis& a, const std::string& source) {
       ", \"output_bytes\": ", a.output_bytes, ", \"arithmetic_intensity\": ",
       absl::StrFormat("%.6g", a.ArithmeticIntensity()),
       ", \"node_count\": ", a.nodes.size(),
+      ", \"complete\": ", a.complete ? "true" : "false",
+      ", \"partial_reason\": ", JsonQuote(a.partial_reason),
+      ", \"nodes_resolved\": ", a.nodes_resolved,
+      ", \"nodes_total\": ", a.nodes_total,
       ", \"inputs\": ", JsonTensors(a.inputs),
       ", \"outputs\": ", JsonTensors(a.outputs), ", \"unresolved_nodes\": [",
       absl::StrJoin(unresolved, ", "), "]}\n");

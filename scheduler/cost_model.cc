@@ -6,6 +6,16 @@
 
 namespace joule {
 
+std::optional<double> OpsAt(const JobCost& cost, const DeviceSpec& spec,
+                            Precision p) {
+  if (!spec.Supports(p)) return std::nullopt;
+  if (cost.Supports(p)) return cost.ops(p);
+  if (cost.model_precision && spec.ConvertsModelsTo(p)) {
+    return cost.ops(*cost.model_precision);
+  }
+  return std::nullopt;
+}
+
 std::optional<Estimate> EstimateAt(const JobCost& cost, uint32_t batch,
                                    const DeviceSpec& spec, int pstate,
                                    Precision precision) {
@@ -15,15 +25,14 @@ std::optional<Estimate> EstimateAt(const JobCost& cost, uint32_t batch,
                  spec.name.c_str(), pstate, spec.max_pstate() + 1, batch);
     std::abort();
   }
-  if (!cost.Supports(precision) || !spec.Supports(precision)) {
-    return std::nullopt;
-  }
+  const std::optional<double> ops = OpsAt(cost, spec, precision);
+  if (!ops) return std::nullopt;
   const double scale = PrecisionByteScale(precision);
 
   Estimate e;
   e.precision = precision;
   e.pstate = pstate;
-  e.ops = cost.ops(precision) * batch;
+  e.ops = *ops * batch;
 
   // Weights are read once per batch, and not at all from DRAM when they fit
   // the device's SRAM.

@@ -10,6 +10,12 @@
 //   t_exec     = max(t_compute, t_memory) + dispatch_overhead + t_transfer
 //   E          = (P_static + P_dyn(p) · util) · t_exec, util = 1 while busy
 //
+// Precisions: a job runs on a device at a precision both support. A cost the
+// client gave offers the precisions it lists; a model's cost offers the
+// model's own precision, and on a device whose profile converts models
+// (DeviceSpec::converts_models_to) also those, with the model's ops
+// (OpsAt below). Of the precisions a job can run at, the fastest wins.
+//
 // Thread-safe (pure).
 #ifndef JOULE_SCHEDULER_COST_MODEL_H_
 #define JOULE_SCHEDULER_COST_MODEL_H_
@@ -35,8 +41,13 @@ struct Estimate {
   double energy_j = 0;
 };
 
-// The estimate at one precision; nullopt if the job or the device does not
-// support it. REQUIRES: 0 <= pstate <= spec.max_pstate(), batch >= 1.
+// The ops per batch item of `cost` at precision `p` on `spec`; nullopt when
+// the job cannot run there at p (see "Precisions" above).
+std::optional<double> OpsAt(const JobCost& cost, const DeviceSpec& spec,
+                            Precision p);
+
+// The estimate at one precision; nullopt if the job cannot run at it on the
+// device (OpsAt). REQUIRES: 0 <= pstate <= spec.max_pstate(), batch >= 1.
 std::optional<Estimate> EstimateAt(const JobCost& cost, uint32_t batch,
                                    const DeviceSpec& spec, int pstate,
                                    Precision precision);

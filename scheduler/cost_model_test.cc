@@ -171,6 +171,45 @@ TEST(CostModelTest, EstimateJobPicksTheFastestCommonPrecision) {
   EXPECT_EQ(e->precision, Precision::kFp32);
 }
 
+// A model's cost offers its own precision; a device converts it only to
+// what its profile lists, with the model's ops and bytes at that precision.
+TEST(CostModelTest, ModelsRunAtTheirOwnPrecisionOrAConversion) {
+  JobCost model = ComputeBoundJob();  // 1e9 ops at fp32
+  model.model_precision = Precision::kFp32;
+  DeviceSpec cpu = TestSpec();
+  // The device could run INT8 four times faster, but the model is FP32.
+  std::optional<Estimate> e = EstimateJob(model, 1, cpu, 1);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->precision, Precision::kFp32);
+  ExpectClose(e->compute_s, 2.0);  // 1e9 / (1e9 · 0.5)
+  EXPECT_FALSE(OpsAt(model, cpu, Precision::kInt8).has_value());
+
+  // A device without FP32 that converts models to FP16.
+  DeviceSpec npu = TestSpec();
+  npu.peak_ops_per_s = {0, 2e9, 4e9, 0};
+  EXPECT_FALSE(EstimateJob(model, 1, npu, 1).has_value());
+  npu.converts_models_to[static_cast<int>(Precision::kFp16)] = true;
+  e = EstimateJob(model, 1, npu, 1);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->precision, Precision::kFp16);  // not int8: not a conversion
+  ExpectClose(e->compute_s, 1.0);             // 1e9 / (2e9 · 0.5)
+  ExpectClose(e->bytes, 1e6);                 // 2e6 FP32 bytes at FP16
+  EXPECT_EQ(*OpsAt(model, npu, Precision::kFp16), 1e9);
+
+  // A cost the client gave is never converted.
+  JobCost explicit_cost = ComputeBoundJob();
+  EXPECT_FALSE(EstimateJob(explicit_cost, 1, npu, 1).has_value());
+
+  // A model whose analysis resolved no op still runs: memory traffic only.
+  JobCost bytes_only;
+  bytes_only.model_precision = Precision::kFp32;
+  bytes_only.activation_bytes = 5e8;
+  e = EstimateJob(bytes_only, 1, cpu, 1);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->compute_s, 0);
+  ExpectClose(e->exec_s, 1.001);  // 5e8 / 5e8 + 1 ms
+}
+
 TEST(CostModelTest, NoCommonPrecisionIsNullopt) {
   JobCost job;
   job.ops_by_precision = {0, 0, 0, 1e9};  // int4 only

@@ -33,6 +33,9 @@ struct JobSpec {
   // Input tensors for a model run for real; moved into the ExecRequest at
   // dispatch.
   std::vector<Tensor> inputs;
+  // `cost` was scaled from another input shape of the model, not analysed
+  // at the job's own (models/model_registry.h, CostFor).
+  bool cost_estimated = false;
 };
 
 struct JobInfo {
@@ -53,6 +56,7 @@ struct JobInfo {
   bool energy_measured = false;
   double queue_time_s = 0;
   bool simulated = false;
+  bool cost_estimated = false;  // JobSpec::cost_estimated
   Placement placement;
   absl::Status error;  // why it did not complete
   // The model's outputs when it ran for real; handed to the DoneCallback

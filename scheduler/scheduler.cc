@@ -126,6 +126,7 @@ absl::Status Scheduler::Admit(JobSpec spec, DoneCallback done, JobId* id_out,
     absl::MutexLock l(&mu_);
     const TimePoint now = clock_->Now();
     info.model = spec.model;
+    info.cost_estimated = spec.cost_estimated;
     info.priority_class = spec.priority_class;
     info.submitted = now;
     if (draining_) {

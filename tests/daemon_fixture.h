@@ -70,9 +70,12 @@ class DaemonFixture : public ::testing::Test {
     return path;
   }
 
-  void StartDaemon(const std::string& policy_path = "") {
+  // `host_root`: a (fake) host tree for the real CPU backends; empty: none.
+  void StartDaemon(const std::string& policy_path = "",
+                   const std::string& host_root = "") {
     DaemonOptions o;
     o.policy_path = policy_path;
+    o.host_root = host_root;
     o.grpc_listen = "127.0.0.1:0";
     o.metrics_listen = "127.0.0.1:0";
     o.clock = &clock_;

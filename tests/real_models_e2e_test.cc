@@ -23,6 +23,7 @@
 #include "api/scheduler_service.h"
 #include "executors/onnxruntime/ort_library.h"
 #include "gmock/gmock.h"
+#include "testing/fake_host.h"
 #include "testing/test_http_client.h"
 #include "tests/daemon_fixture.h"
 #include "tests/reference_models/reference_models.h"
@@ -233,37 +234,18 @@ TEST_F(RealModelsE2eTest, WrongInputsFailInvalidArgumentNamingTheInput) {
     v1::Tensor tensor;
     const char* message;  // a substring of the status message
   };
-  std::vector<BadInput> bad;
+  // A wrong dtype, input name or static dim is refused at admission,
+  // against the model's declared inputs, whichever device would have run
+  // the job: no job is created.
+  std::vector<BadInput> refused;
   {
     v1::Tensor t = c.input;  // self-consistent, the model's size: wrong shape
     t.clear_shape();
     for (int64_t d : {1, 3, 8, 32}) t.add_shape(d);
-    bad.push_back({"shape", t,
-                   "model 'cnn': input 'x' is float32 [1,3,16,16], got "
-                   "[1,3,8,32] (dim 2)"});
+    refused.push_back({"shape", t,
+                       "inputs[0].shape[2]: input 'x' of model 'cnn' dim 2 "
+                       "is 16 in the model, got 8"});
   }
-  for (const BadInput& b : bad) {
-    SCOPED_TRACE(b.what);
-    // Admitted (name, dtype and rank match the model), then refused by the
-    // executor before ONNX Runtime sees it: the call ends INVALID_ARGUMENT and
-    // the job FAILED, its error kept for GetJob.
-    auto call = SubmitAsync(CpuJob("cnn", b.tensor));
-    call->Wait();
-    EXPECT_EQ(call->status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(call->status.error_message(), HasSubstr(b.message));
-    const std::string id = call->JobId();
-    ASSERT_FALSE(id.empty());
-    const v1::JobResult job = GetJob(id);
-    EXPECT_EQ(job.state(), v1::JOB_STATE_FAILED);
-    EXPECT_EQ(job.device(), "cpu0");
-    EXPECT_THAT(job.error(), HasSubstr(b.message));
-    EXPECT_EQ(job.outputs_size(), 0);
-  }
-
-  // A wrong dtype or input name is refused at admission, against the
-  // model's declared inputs, whichever device would have run the job: no
-  // job is created.
-  std::vector<BadInput> refused;
   {
     v1::Tensor t = c.input;  // same bytes read as int32
     t.set_dtype(v1::DATA_TYPE_INT32);
@@ -479,6 +461,35 @@ TEST_F(RealModelsE2eTest, AProviderTheLibraryLacksLeavesItsDeviceSimulated) {
   const v1::DeviceStatus* cpu = FindDevice(l, "cpu0");
   ASSERT_NE(cpu, nullptr);
   EXPECT_FALSE(cpu->simulated());
+}
+
+// On a host with RAPL (here a fake tree with cpufreq, a thermal zone, a RAPL
+// package and /proc/stat), cpu0's sensors are the host's and each job's
+// energy is the package counter's difference around its run, marked
+// measured; without RAPL it is modelled and marked so.
+TEST_F(RealModelsE2eTest, JobEnergyIsMeasuredWhereTheHostHasRapl) {
+  FakeTree host;
+  BuildFullHost(host);
+  StartDaemon("", host.root());
+  v1::ModelInfo info;
+  ASSERT_TRUE(Register("mlp", &info).ok());
+  const Case c = LoadCase("mlp");
+  auto call = SubmitAsync(CpuJob("mlp", c.input));
+  call->Wait();
+  ASSERT_TRUE(call->status.ok()) << call->status.error_message();
+  EXPECT_FALSE(call->resp.simulated());
+  EXPECT_TRUE(call->resp.energy_measured());
+  EXPECT_GE(call->resp.measured_energy_j(), 0);
+  daemon_->Shutdown(Duration::zero());
+  daemon_.reset();
+
+  StartDaemon();  // no host tree: no RAPL
+  ASSERT_TRUE(Register("mlp", &info).ok());
+  auto modelled = SubmitAsync(CpuJob("mlp", c.input));
+  modelled->Wait();
+  ASSERT_TRUE(modelled->status.ok()) << modelled->status.error_message();
+  EXPECT_FALSE(modelled->resp.simulated());
+  EXPECT_FALSE(modelled->resp.energy_measured());
 }
 
 TEST_F(RealModelsE2eTest, PredictionErrorIsExportedAfterRealCompletions) {

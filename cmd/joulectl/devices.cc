@@ -1,6 +1,6 @@
 // joulectl devices: lists jouled's devices, one row each: kind, P-state and
 // cap, frequency, temperature, power, utilisation, queue, thermal state and
-// backend.
+// backend; then, per device, what runs its jobs (or why it is simulated).
 #include <iostream>
 
 #include "absl/strings/str_format.h"
@@ -29,6 +29,11 @@ int Devices(const Channel& ch, int argc, char** argv) {
         d.critical() ? "critical" : (d.throttled() ? "throttled" : "ok"),
         d.backend(),
         d.simulated() && d.backend() != "simulated" ? " (simulated)" : "");
+  }
+  for (const v1::DeviceStatus& d : resp.devices()) {
+    if (!d.executor().empty()) {
+      std::cout << d.name() << ": " << d.executor() << "\n";
+    }
   }
   return 0;
 }

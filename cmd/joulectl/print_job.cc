@@ -66,13 +66,13 @@ void PrintJobResult(const v1::JobResult& r) {
   } else if (!r.device().empty()) {
     std::cout << absl::StrFormat(
         "device %s, P-state %d (%d MHz), %s%s\n"
-        "predicted %.3f ms, %.3f mJ; measured %.3f ms, %.3f mJ; queued "
+        "predicted %.3f ms, %.3f mJ; measured %.3f ms, %.3f mJ (%s); queued "
         "%.3f ms\n",
         r.device(), r.pstate(), r.freq_khz() / 1000,
         PrecisionLabel(r.precision()), r.simulated() ? " (simulated)" : "",
         r.predicted_time_s() * 1e3, r.predicted_energy_j() * 1e3,
         r.measured_time_s() * 1e3, r.measured_energy_j() * 1e3,
-        r.queue_time_s() * 1e3);
+        r.energy_measured() ? "RAPL" : "modelled", r.queue_time_s() * 1e3);
   }
   if (!r.error().empty()) std::cout << "error: " << r.error() << "\n";
   for (const v1::Tensor& t : r.outputs()) PrintOutput(t);

@@ -77,6 +77,7 @@ void PrintModels(
         HumanCount(m.macs()), HumanBytes(m.weight_bytes()),
         HumanBytes(m.activation_bytes()), m.arithmetic_intensity(),
         TensorsLabel(m.inputs()));
+    if (!m.cost_complete()) std::cout << "    " << m.cost_note() << "\n";
     for (const v1::ModelDeviceInfo& d : m.devices()) PrintDevice(d);
   }
 }

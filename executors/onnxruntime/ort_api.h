@@ -90,6 +90,13 @@ enum class LoggingLevel : int {
   kFatal = 4,
 };
 
+// OrtLoggingFunction: receives each message of an environment created with
+// CreateEnvWithCustomLogger, on whichever thread logs it.
+using LoggingFunction = void (*)(void* param, LoggingLevel severity,
+                                 const char* category, const char* logid,
+                                 const char* code_location,
+                                 const char* message);
+
 // GraphOptimizationLevel.
 enum class GraphOptimizationLevel : int {
   kDisableAll = 0,
@@ -167,6 +174,11 @@ using GetApiBaseFn = const ApiBase* (*)() noexcept;
      one, reference-counted. */                                              \
   X(3, CreateEnv, Status*,                                                   \
     (LoggingLevel log_severity_level, const char* logid, Env** out))         \
+  /* As CreateEnv, messages going to `logging_function` instead of stderr   \
+     (the process's first environment decides). */                           \
+  X(4, CreateEnvWithCustomLogger, Status*,                                   \
+    (LoggingFunction logging_function, void* logger_param,                   \
+     LoggingLevel log_severity_level, const char* logid, Env** out))         \
   /* Parses and initialises the model held in memory. */                     \
   X(8, CreateSessionFromArray, Status*,                                      \
     (const Env* env, const void* model_data, size_t model_data_length,       \

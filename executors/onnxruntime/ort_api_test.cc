@@ -5,6 +5,7 @@
 //   [0] CreateStatus, [1] GetErrorCode, [2] GetErrorMessage, [93]
 //       ReleaseStatus ............................ StatusRoundTrip
 //   [3] CreateEnv, [92] ReleaseEnv .............. EnvIsTheProcessOne
+//   [4] CreateEnvWithCustomLogger ............... MessagesGoToTheLog
 //   [10] CreateSessionOptions, [100] ReleaseSessionOptions, [23]
 //       SetSessionGraphOptimizationLevel ...... OptimizationLevelIsChecked
 //   [24] SetIntraOpNumThreads .....................
@@ -35,9 +36,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "executors/onnxruntime/ort_library.h"
+#include "executors/onnxruntime/ort_session.h"
 #include "executors/onnxruntime/ort_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "spdlog/sinks/ringbuffer_sink.h"
+#include "spdlog/spdlog.h"
 #include "tests/reference_models/reference_models.h"
 
 namespace joule {
@@ -151,6 +155,25 @@ TEST_F(OrtApiTest, EnvIsTheProcessOne) {
   api().ReleaseEnv(env);
   // The library's reference keeps it: sessions still come from it.
   NewSession(reference_models::ModelBytes("mlp"));
+}
+
+// The library created the process's environment with its own logger: an
+// error ORT logs (here: CUDA's provider bridge failing to load) arrives in
+// spdlog's default logger, not on stderr.
+TEST_F(OrtApiTest, MessagesGoToTheLog) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  auto logger = std::make_shared<spdlog::logger>("test", sink);
+  std::shared_ptr<spdlog::logger> before = spdlog::default_logger();
+  spdlog::set_default_logger(logger);
+  OrtSessionConfig cuda;
+  cuda.provider = "CUDA";
+  EXPECT_FALSE(OrtCheckSessionConfig(*lib_, cuda).ok());
+  spdlog::set_default_logger(before);
+  bool seen = false;
+  for (const std::string& line : sink->last_formatted()) {
+    seen = seen || line.find("onnxruntime: ") != std::string::npos;
+  }
+  EXPECT_TRUE(seen) << "no ORT message reached the log";
 }
 
 TEST_F(OrtApiTest, OptimizationLevelIsChecked) {

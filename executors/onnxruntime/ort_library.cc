@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "executors/onnxruntime/elf_check.h"
+#include "spdlog/spdlog.h"
 
 #ifndef JOULE_ORT_DEFAULT_LIBRARY
 #error "the build defines JOULE_ORT_DEFAULT_LIBRARY (executors/onnxruntime)"
@@ -21,6 +22,37 @@
 
 namespace joule {
 namespace {
+
+// ORT's messages into the daemon's log (spdlog's default logger), one line
+// each: "onnxruntime: <message> [<code location>]". ORT's verbose is trace,
+// its info debug (ORT is chatty at info), warning, error and fatal as such.
+void LogToSpdlog(void*, ort::LoggingLevel severity, const char*, const char*,
+                 const char* code_location, const char* message) {
+  spdlog::level::level_enum level = spdlog::level::err;
+  switch (severity) {
+    case ort::LoggingLevel::kVerbose:
+      level = spdlog::level::trace;
+      break;
+    case ort::LoggingLevel::kInfo:
+      level = spdlog::level::debug;
+      break;
+    case ort::LoggingLevel::kWarning:
+      level = spdlog::level::warn;
+      break;
+    case ort::LoggingLevel::kError:
+      level = spdlog::level::err;
+      break;
+    case ort::LoggingLevel::kFatal:
+      level = spdlog::level::critical;
+      break;
+  }
+  absl::string_view text = message ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.remove_suffix(1);
+  }
+  spdlog::log(level, "onnxruntime: {} [{}]", std::string(text),
+              code_location ? code_location : "");
+}
 
 std::string Quoted(const std::string& path) {
   return absl::StrCat("onnxruntime library '", path, "'");
@@ -174,9 +206,10 @@ absl::StatusOr<std::shared_ptr<const OrtLibrary>> OrtLibrary::Load(
 
   // From here on the library is kept (the handle is never closed).
   ort::Env* env = nullptr;
-  if (absl::Status s =
-          lib->ToStatus(api.CreateEnv(options.log_level, "joule", &env),
-                        absl::StrCat(Quoted(path), ": CreateEnv"));
+  if (absl::Status s = lib->ToStatus(
+          api.CreateEnvWithCustomLogger(LogToSpdlog, nullptr, options.log_level,
+                                        "joule", &env),
+          absl::StrCat(Quoted(path), ": CreateEnv"));
       !s.ok()) {
     return s;
   }

@@ -47,7 +47,8 @@ struct OrtLibraryOptions {
   // The OrtApi version to ask GetApi for. Only tests change it (to one the
   // library does not offer); the entries of ort_api.h are valid from it on.
   uint32_t api_version = ort::kApiVersion;
-  // The least severe message ORT's default logger prints (to stderr).
+  // The least severe message ORT logs. Its messages go to spdlog's default
+  // logger ("onnxruntime: ..."), not to stderr.
   ort::LoggingLevel log_level = ort::LoggingLevel::kWarning;
 };
 

@@ -65,6 +65,9 @@ class Model:
         self.unresolved = []
         self.extra_opsets = []
         self.init_inputs = False  # IR 3: initializers are graph inputs too
+        # An opset newer than the operator changes the analysis knows
+        # (onnx_opset_adapt.h, kOpsKnownOpset): its cost is partial.
+        self.beyond_known = opset > 23
 
     # -- tensors ------------------------------------------------------------
     def input(self, name, shape, run_shape=None):
@@ -211,6 +214,50 @@ class Model:
         return self.node("ReduceMean", [x], name, out, numel(shape),
                          axes=[axis], keepdims=keepdims)
 
+    def reduce18(self, op, name, x, axes, keepdims=1, per=1):
+        """Reduce* at opset 18+: the axes are an input (a constant)."""
+        shape = list(self.shapes[x])
+        out = [1 if i in axes else d for i, d in enumerate(shape)]
+        if not keepdims:
+            out = [d for i, d in enumerate(shape) if i not in axes]
+        return self.node(op, [x, self.ints(name + "_axes", axes)], name, out,
+                         per * numel(shape), keepdims=keepdims)
+
+    def pad18(self, name, x, begin, end, axes, **attrs):
+        """Pad at opset 18+ over the listed axes only (an axes input)."""
+        out = list(self.shapes[x])
+        for a, b, e in zip(axes, begin, end):
+            out[a] += b + e
+        return self.node("Pad", [x, self.ints(name + "_pads", begin + end),
+                                 "", self.ints(name + "_axes", axes)],
+                         name, out, **attrs)
+
+    def split18(self, name, x, axis, parts):
+        """Split at opset 18+ by num_outputs: two or more equal parts."""
+        shape = list(self.shapes[x])
+        part = list(shape)
+        part[axis] //= parts
+        outs = [f"{name}_{i}" for i in range(parts)]
+        self.nodes.append(helper.make_node("Split", [x], outs, name=name,
+                                           axis=axis, num_outputs=parts))
+        for o in outs:
+            self.shapes[o] = part
+            self.act_elems += numel(part)
+            self.native_act_bytes += numel(part) * ONNX_SIZE[self.dtype]
+        self.node_lines.append((name, "Split", 0, 0, part))
+        return outs
+
+    def group_norm(self, name, x, groups, **attrs):
+        """GroupNormalization (new at 18): scale and bias per group at 18,
+        per channel at 21; 7 ops per element like InstanceNormalization."""
+        c = self.shapes[x][1]
+        n = groups if self.opset < 21 else c
+        shape = self.shapes[x]
+        return self.node("GroupNormalization",
+                         [x, self.rand(name + "_scale", [n]),
+                          self.rand(name + "_bias", [n])], name, shape,
+                         7 * numel(shape), num_groups=groups, **attrs)
+
     def resize_linear(self, name, x, scales):
         shape = self.shapes[x]
         out = [int(d * s) for d, s in zip(shape, scales)]
@@ -302,6 +349,10 @@ class Model:
             f"output_bytes {self.output_bytes}",
             f"precision {precision}",
         ]
+        total = len(self.nodes)
+        lines += [f"complete {0 if (self.unresolved or self.beyond_known) else 1}",
+                  f"nodes_resolved {total - len(self.unresolved)}",
+                  f"nodes_total {total}"]
         if partial:  # outputs of unresolved nodes have no known size
             lines = [l for l in lines if not l.startswith("output_bytes")]
         for name, op, ops, macs, shape in self.node_lines:
@@ -472,6 +523,130 @@ def custom_op(out_dir):
     m.write_expected(out_dir, m.name, partial=True)
 
 
+def ocr_dyn(out_dir):
+    """A text-recognition-like model whose width is dynamic: the conv part
+    scales with it, the classifier after global pooling does not. Analysed
+    at width 160 (ocr_dyn) and 320 (ocr_dyn_w320)."""
+    for width, suffix in ((160, ""), (320, "_w320")):
+        m = Model("ocr_dyn", 13)
+        x = m.input("x", [1, 1, 32, "W"], run_shape=[1, 1, 32, width])
+        y = m.conv("conv", x, 8, 3, pad=1)
+        y = m.elementwise("Relu", "relu", [y])
+        y = m.global_pool("GlobalAveragePool", "gap", y)
+        y = m.node("Flatten", [y], "flatten", [1, 8], kind="alias", axis=1)
+        y = m.gemm("fc", y, 512)
+        m.output(y)
+        m.save(out_dir, expected_suffix=suffix)
+
+
+def unknown_only(out_dir):
+    """Nothing the analysis can resolve (an op of an unknown domain first):
+    it still registers, its cost partial (0 of 2 nodes) and from memory
+    traffic alone."""
+    m = Model("unknown_only", 13)
+    m.extra_opsets = [helper.make_opsetid("com.example", 1)]
+    x = m.input("x", [1, 8])
+    m.nodes.append(helper.make_node("Frobnicate", [x], ["f"], name="frob",
+                                    domain="com.example"))
+    m.nodes.append(helper.make_node("Relu", ["f"], ["out"], name="relu"))
+    m.unresolved = ["frob", "relu"]
+    m.outputs.append(helper.make_tensor_value_info("out", TensorProto.FLOAT,
+                                                   None))
+    m.save(out_dir, expected=False)
+    m.write_expected(out_dir, m.name, partial=True)
+
+
+# -- opsets newer than ONNX 1.12 knows (17): operators whose signature changed
+# after 17 (models/onnx_opset_adapt.h). ONNX 1.12's helper writes them; its
+# checker and inference know none of it.
+
+def opset18(out_dir):
+    """Opset 18, only ops unchanged since 17: complete."""
+    m = Model("opset18", 18)
+    x = m.input("x", [1, 8])
+    y = m.elementwise("Relu", "relu", [x])
+    m.output(y)
+    m.save(out_dir)
+
+
+def opset18_changed(out_dir):
+    """Opset 18: ReduceMean with its axes as an input, Pad with an axes
+    input, Split by num_outputs, GroupNormalization (new at 18)."""
+    m = Model("opset18_changed", 18)
+    x = m.input("x", ["N", 8, 16, 16])
+    y = m.conv("conv", x, 8, 3, pad=1)
+    y = m.pad18("pad", y, [1, 2], [1, 2], [2, 3], mode="constant")
+    a, b = m.split18("split", y, 1, 2)
+    a = m.group_norm("gn", a, 2)
+    s = m.elementwise("Add", "sum", [a, b])
+    y = m.reduce18("ReduceMean", "mean", s, [2, 3])
+    m.output(y)
+    m.save(out_dir)
+
+
+def opset19_changed(out_dir):
+    """Opset 19: Pad in wrap mode (new at 19), Resize with
+    half_pixel_symmetric (new at 19), AveragePool (dilations attribute
+    added at 19, left out here)."""
+    m = Model("opset19_changed", 19)
+    x = m.input("x", [1, 4, 8, 8])
+    y = m.pad18("pad", x, [1, 1], [1, 1], [2, 3], mode="wrap")
+    y = m.pool("AveragePool", "pool", y, 2, 2)
+    up = m.resize_linear("up", y, [1, 1, 2, 2])
+    m.nodes[-1].attribute.append(helper.make_attribute(
+        "coordinate_transformation_mode", "half_pixel_symmetric"))
+    m.output(up)
+    m.save(out_dir)
+
+
+def opset20_partial(out_dir):
+    """Opset 20: Gelu (new at 20) and ReduceMax with an axes input are
+    costed; Col2Im (new at 18) and the Relu after it are unresolved, so the
+    cost is partial."""
+    m = Model("opset20_partial", 20)
+    x = m.input("x", [1, 4, 8])
+    g = m.elementwise("Gelu", "gelu", [x])
+    r = m.reduce18("ReduceMax", "max", g, [2])
+    m.output(r)
+    img = m.ints("image_shape", [3, 4])
+    blk = m.ints("block_shape", [1, 2])
+    m.nodes.append(helper.make_node("Col2Im", [x, img, blk], ["im"],
+                                    name="col2im"))
+    m.nodes.append(helper.make_node("Relu", ["im"], ["im_relu"],
+                                    name="im_relu"))
+    m.unresolved = ["col2im", "im_relu"]
+    m.outputs.append(helper.make_tensor_value_info("im_relu",
+                                                   TensorProto.FLOAT, None))
+    m.save(out_dir, expected=False)
+    m.write_expected(out_dir, m.name, partial=True)
+
+
+def opset21_changed(out_dir):
+    """Opset 21: GroupNormalization with per-channel scale and bias (changed
+    at 21), ReduceSumSquare with no axes and noop_with_empty_axes (an
+    identity), Flatten and Transpose (types only at 21)."""
+    m = Model("opset21_changed", 21)
+    x = m.input("x", [1, 6, 4, 4])
+    y = m.group_norm("gn", x, 3, stash_type=1)
+    shape = m.shapes[y]
+    y = m.node("ReduceSumSquare", [y], "rss", shape, 2 * numel(shape),
+               noop_with_empty_axes=1)
+    y = m.node("Transpose", [y], "tr", [1, 4, 4, 6], perm=[0, 2, 3, 1])
+    y = m.node("Flatten", [y], "flat", [1, 96], kind="alias", axis=1)
+    m.output(y)
+    m.save(out_dir)
+
+
+def opset25(out_dir):
+    """Newer than the operator changes the analysis knows: every node
+    resolves, but the cost is marked partial."""
+    m = Model("opset25", 25)
+    x = m.input("x", [1, 8])
+    y = m.elementwise("Relu", "relu", [x])
+    m.output(y)
+    m.save(out_dir)
+
+
 # -- malformed models (no .expected: INVALID_ARGUMENT) -------------------------
 
 def save_raw(out_dir, name, nodes, inputs, outputs, inits=(), opset=13,
@@ -513,11 +688,6 @@ def malformed(out_dir):
     save_raw(out_dir, "lying_initializer", [
         helper.make_node("MatMul", ["x", "w"], ["out"], name="mm"),
     ], [x], [out], inits=[lying])
-    save_raw(out_dir, "unknown_only", [
-        helper.make_node("Frobnicate", ["x"], ["f"], name="frob",
-                         domain="com.example"),
-        helper.make_node("Relu", ["f"], ["out"], name="relu"),
-    ], [x], [out], extra_opsets=[helper.make_opsetid("com.example", 1)])
     # ONNX 1.12's own ConvTranspose inference reads W's dims without
     # checking its rank: a 1-D W crashes it (found by fuzzing).
     save_raw(out_dir, "crash_convtranspose", [
@@ -525,10 +695,6 @@ def malformed(out_dir):
                          kernel_shape=[2, 2], strides=[2, 2]),
     ], [helper.make_tensor_value_info("img", f32, [1, 8, 4, 4])], [out],
         inits=[numpy_helper.from_array(np.ones([4], np.float32), "w1d")])
-    # ONNX 1.12 knows no operator set past 17.
-    save_raw(out_dir, "opset18", [
-        helper.make_node("Relu", ["x"], ["out"], name="relu"),
-    ], [x], [out], opset=18)
     # Needs a shape for its second (dynamic) dimension.
     dyn = helper.make_tensor_value_info("x", f32, ["N", "T"])
     save_raw(out_dir, "dynamic_seq", [
@@ -542,7 +708,9 @@ def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     for make in (cnn, dwconv, mlp, mlp_fp16, transformer, reshape_chain,
-                 custom_op, malformed):
+                 custom_op, ocr_dyn, unknown_only, opset18, opset18_changed,
+                 opset19_changed, opset20_partial, opset21_changed, opset25,
+                 malformed):
         make(out_dir)
     for opset in (9, 11, 13, 17):
         variant(out_dir, opset)
