@@ -48,7 +48,8 @@ class SchedulerServiceTest : public ::testing::Test {
     service_ = std::make_unique<SchedulerService>(scheduler_.get(), &models_,
                                                   &clock_, &worker_);
     service_->SetModelHooks(ModelHooks{[this](const RegisteredModel&) {
-                                         loading_.Notify();
+                                         if (!loading_.HasBeenNotified())
+                                           loading_.Notify();
                                          release_.WaitForNotification();
                                          return absl::OkStatus();
                                        },
@@ -121,6 +122,71 @@ TEST_F(SchedulerServiceTest, AModelStillLoadingIsRefusedUnavailable) {
   grpc::Status s = stub_->Submit(&ctx, job, &r);
   EXPECT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(r.device(), "cpu0");
+}
+
+// The slow-call worker holds one call running and at most 4 waiting (this
+// test's WorkQueue): while a registration is held in its load, 5 more are
+// sent; whichever arrives last is refused RESOURCE_EXHAUSTED "busy" at once,
+// the calls that do not touch files (ListModels, ListDevices) are still
+// answered, and the other 4 register once the first is released.
+TEST_F(SchedulerServiceTest, ACallBeyondTheWorkersBoundIsRefusedBusy) {
+  struct Call {
+    grpc::ClientContext ctx;
+    v1::RegisterModelRequest req;
+    v1::ModelInfo resp;
+  };
+  absl::Mutex mu;
+  std::vector<grpc::Status> answers;  // of m1..m5, in the order they came
+  std::vector<std::unique_ptr<Call>> calls;
+  grpc::Status first_status;
+  absl::Notification first_done;
+  auto start = [&](const std::string& name, bool first) {
+    auto c = std::make_unique<Call>();
+    c->req.set_name(name);
+    c->req.set_onnx(test_models::Bytes("mlp"));
+    Call* p = c.get();
+    stub_->async()->RegisterModel(&p->ctx, &p->req, &p->resp,
+                                  [&, first](grpc::Status s) {
+                                    if (first) {
+                                      first_status = std::move(s);
+                                      first_done.Notify();
+                                      return;
+                                    }
+                                    absl::MutexLock l(&mu);
+                                    answers.push_back(std::move(s));
+                                  });
+    calls.push_back(std::move(c));
+  };
+  auto await_answers = [&](size_t n) {
+    absl::MutexLock l(&mu);
+    auto enough = [&]() { return answers.size() >= n; };
+    mu.Await(absl::Condition(&enough));
+  };
+  start("m0", true);
+  loading_.WaitForNotification();  // m0 holds the worker
+  for (int i = 1; i <= 5; ++i) start("m" + std::to_string(i), false);
+  await_answers(1);
+  {
+    absl::MutexLock l(&mu);
+    EXPECT_EQ(answers[0].error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(answers[0].error_message(), HasSubstr("busy"));
+  }
+
+  v1::ListModelsResponse list;
+  grpc::ClientContext list_ctx;
+  EXPECT_TRUE(stub_->ListModels(&list_ctx, {}, &list).ok());
+  v1::ListDevicesResponse devices;
+  grpc::ClientContext dev_ctx;
+  EXPECT_TRUE(stub_->ListDevices(&dev_ctx, {}, &devices).ok());
+
+  release_.Notify();
+  first_done.WaitForNotification();
+  EXPECT_TRUE(first_status.ok()) << first_status.error_message();
+  await_answers(5);
+  absl::MutexLock l(&mu);
+  for (size_t k = 1; k < answers.size(); ++k) {
+    EXPECT_TRUE(answers[k].ok()) << k << ": " << answers[k].error_message();
+  }
 }
 
 }  // namespace

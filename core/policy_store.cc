@@ -1,13 +1,10 @@
 #include "core/policy_store.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/policy_loader.h"
+#include "core/yaml_util.h"
 #include "spdlog/spdlog.h"
 
 namespace joule {
@@ -40,14 +37,11 @@ absl::StatusOr<PolicySnapshot> PolicyStore::Read(
     s.yaml = std::string(DefaultPolicyYaml());
     s.source = kEmbeddedPolicySource;
   } else {
-    std::ifstream in(path);
-    if (!in) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-    }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    s.yaml = buf.str();
+    // A FIFO, a device or an oversized file is refused at once (it would
+    // block or flood the caller: the slow-call worker).
+    absl::StatusOr<std::string> text = ReadTextFile(path);
+    if (!text.ok()) return absl::InvalidArgumentError(text.status().message());
+    s.yaml = *std::move(text);
     s.source = path;
   }
   absl::StatusOr<Policy> p = ParsePolicy(s.yaml, s.source);

@@ -4,12 +4,18 @@
 // getters built on it are yaml_getters.cc.
 #include "core/yaml_util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/scoped_fd.h"
 #include "core/yaml_internal.h"
 
 namespace joule {
@@ -101,25 +107,44 @@ absl::StatusOr<YAML::Node> ParseYamlDocument(std::string_view yaml,
 }
 
 absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
+  // O_NONBLOCK: opening a FIFO nobody writes returns at once instead of
+  // waiting for a writer; it is then refused as not a regular file.
+  ScopedFd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (fd.get() < 0) {
     return absl::ErrnoToStatus(errno, Cat("cannot open '", path, "'"));
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) {
+    return absl::ErrnoToStatus(errno, Cat("cannot stat '", path, "'"));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    const char* what = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    return absl::InvalidArgumentError(
+        Cat("'", path, "' is not a regular file (", what, ")"));
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxTextFileBytes) {
+    return absl::InvalidArgumentError(
+        Cat("'", path, "' is larger than ", kMaxTextFileBytes, " bytes"));
   }
   std::string text;
   char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
-    text.append(buffer, n);
-    if (text.size() > kMaxTextFileBytes) {
-      std::fclose(file);
+  for (;;) {
+    const ssize_t n = read(fd.get(), buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      return absl::ErrnoToStatus(errno, Cat("cannot read '", path, "'"));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    if (text.size() > kMaxTextFileBytes) {  // grew while being read
       return absl::InvalidArgumentError(
           Cat("'", path, "' is larger than ", kMaxTextFileBytes, " bytes"));
     }
-  }
-  const int read_errno = std::ferror(file) ? errno : 0;
-  std::fclose(file);
-  if (read_errno != 0) {
-    return absl::ErrnoToStatus(read_errno, Cat("cannot read '", path, "'"));
   }
   return text;
 }

@@ -52,7 +52,9 @@ absl::StatusOr<YAML::Node> ParseYamlDocument(std::string_view yaml,
                                              std::string_view source);
 
 // Reads a whole (small) text file. Errors name the path and the errno text;
-// files over kMaxTextFileBytes are refused.
+// anything but a regular file (a FIFO, a device such as /dev/zero, a
+// directory, a socket) is INVALID_ARGUMENT at once, without blocking or
+// reading it, and so is a file over kMaxTextFileBytes.
 inline constexpr size_t kMaxTextFileBytes = 16 << 20;
 absl::StatusOr<std::string> ReadTextFile(const std::string& path);
 

@@ -1,5 +1,8 @@
 #include "core/yaml_util.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -51,6 +54,25 @@ TEST(ReadTextFileTest, DirectoryIsAnError) {
   absl::StatusOr<std::string> text = ReadTextFile("/");
   EXPECT_FALSE(text.ok());
   EXPECT_THAT(text.status().message(), HasSubstr("'/'"));
+  EXPECT_THAT(text.status().message(), HasSubstr("a directory"));
+}
+
+// A FIFO nobody writes would block a plain open(); a device such as
+// /dev/zero would be read up to the size cap. Both are refused at once.
+TEST(ReadTextFileTest, FifosAndDevicesAreRefusedWithoutBlocking) {
+  std::string dir = ::testing::TempDir() + "/joule-read-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string fifo = dir + "/p.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  absl::StatusOr<std::string> text = ReadTextFile(fifo);
+  EXPECT_EQ(text.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(text.status().message(),
+              HasSubstr("is not a regular file (a FIFO)"));
+  text = ReadTextFile("/dev/zero");
+  EXPECT_EQ(text.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(text.status().message(), HasSubstr("a character device"));
+  unlink(fifo.c_str());
+  rmdir(dir.c_str());
 }
 
 TEST(BoundsTest, ContainsAndDescribe) {
