@@ -20,6 +20,12 @@ std::optional<GovernorPolicy> ParseGovernorPolicy(std::string_view name) {
   return ParseEnumName<GovernorPolicy>(name, kGovernorPolicyNames);
 }
 
+SchedulerTunables SchedulerTunablesFor(const Policy& p) {
+  SchedulerTunables t = p.scheduler;
+  t.raise_pstate_for_deadlines = p.governor.policy == GovernorPolicy::kSlack;
+  return t;
+}
+
 std::string_view GraphOptimizationName(GraphOptimization g) {
   return EnumName(g, kGraphOptimizationNames);
 }

@@ -36,7 +36,9 @@ std::string_view PlacementStrategyName(PlacementStrategy s);
 std::optional<PlacementStrategy> ParsePlacementStrategy(std::string_view name);
 
 // How the governor picks P-states (governor/dvfs.h has the formulas):
-// kAdaptive (joule's), kPerformance (always the highest allowed P-state),
+// kSlack (joule's default: the least-energy P-state at which queued jobs meet
+// their deadlines and the window's load fits), kAdaptive (joule's earlier
+// load-threshold policy), kPerformance (always the highest allowed P-state),
 // kPowersave (always the lowest), or the Linux-like baselines kOndemand,
 // kSchedutil, kConservative.
 enum class GovernorPolicy {
@@ -46,13 +48,15 @@ enum class GovernorPolicy {
   kOndemand,
   kSchedutil,
   kConservative,
+  kSlack,
 };
-inline constexpr int kNumGovernorPolicies = 6;
+inline constexpr int kNumGovernorPolicies = 7;
 // The policy file's names (governor.policy), indexed by GovernorPolicy; the
 // loader's "must be one of" lists them in this order.
 inline constexpr std::array<std::string_view, kNumGovernorPolicies>
     kGovernorPolicyNames = {"adaptive", "performance", "powersave",
-                            "ondemand", "schedutil",   "conservative"};
+                            "ondemand", "schedutil",   "conservative",
+                            "slack"};
 // "adaptive", "performance", ...; "unknown" for a value outside the enum.
 std::string_view GovernorPolicyName(GovernorPolicy p);
 // nullopt for a name not in kGovernorPolicyNames.
@@ -77,12 +81,22 @@ struct SchedulerTunables {
   // How a device is chosen among the feasible ones; parsed from its name
   // once, when the policy loads, so no job compares strings.
   PlacementStrategy placement = PlacementStrategy::kJoule;
+  // Joule placement: a job with a deadline that finishes within this
+  // fraction of it pays no latency cost, so it goes to the device where it
+  // costs least energy; past it, finish time weighs with the class's latency
+  // weight (scheduler/placement.h).
+  double deadline_margin = 0.5;
+  // Admission may raise a device's P-state at once so that the queue,
+  // the new job included, meets every deadline (EDF over the queue). Set from
+  // governor.policy: true for "slack", whose governor keeps that floor; the
+  // other governors own their P-states alone (SchedulerTunablesFor).
+  bool raise_pstate_for_deadlines = true;
 };
 
 struct GovernorTunables {
   // How P-states are picked; parsed from its name once, when the policy
   // loads, so no governor tick compares strings.
-  GovernorPolicy policy = GovernorPolicy::kAdaptive;
+  GovernorPolicy policy = GovernorPolicy::kSlack;
   // How often the governor samples and decides.
   uint32_t period_ms = 100;
   // Length of the sliding window that smooths utilisation.
@@ -183,6 +197,10 @@ struct Policy {
   ModelsPolicy models;
   OnnxRuntimePolicy onnxruntime;
 };
+
+// What the scheduler runs with under `p`: p.scheduler, with
+// raise_pstate_for_deadlines set when the governor is "slack".
+SchedulerTunables SchedulerTunablesFor(const Policy& p);
 
 }  // namespace joule
 

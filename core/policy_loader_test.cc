@@ -226,7 +226,8 @@ TEST(PolicyLoaderTest, OutOfRangeIsReportedAtTheValue) {
       "p.yaml:2:18: thermal.hysteresis_mc: must be in [0, 50000], got -1");
   EXPECT_EQ(ErrorOf("governor:\n  policy: turbo\n"),
             "p.yaml:2:11: governor.policy: must be one of adaptive, "
-            "performance, powersave, ondemand, schedutil, conservative; got "
+            "performance, powersave, ondemand, schedutil, conservative, slack; "
+            "got "
             "'turbo'");
   EXPECT_EQ(ErrorOf("scheduler:\n  placement: random\n"),
             "p.yaml:2:14: scheduler.placement: must be one of joule, "

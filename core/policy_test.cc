@@ -34,10 +34,14 @@ TEST(PolicyNamesTest, GovernorPolicyNamesRoundTrip) {
   EXPECT_EQ(GovernorPolicyName(static_cast<GovernorPolicy>(99)), "unknown");
 }
 
-TEST(PolicyNamesTest, TheDefaultsAreJouleAndAdaptive) {
+TEST(PolicyNamesTest, TheDefaultsAreJouleAndSlack) {
   const Policy p;
   EXPECT_EQ(PlacementStrategyName(p.scheduler.placement), "joule");
-  EXPECT_EQ(GovernorPolicyName(p.governor.policy), "adaptive");
+  EXPECT_EQ(GovernorPolicyName(p.governor.policy), "slack");
+  EXPECT_TRUE(SchedulerTunablesFor(p).raise_pstate_for_deadlines);
+  Policy q;
+  q.governor.policy = GovernorPolicy::kConservative;
+  EXPECT_FALSE(SchedulerTunablesFor(q).raise_pstate_for_deadlines);
 }
 
 }  // namespace

@@ -109,6 +109,52 @@ DvfsDecision Conservative(const DvfsInputs& in, int cap,
   return Make(in.current, in.current, DvfsReason::kHold);
 }
 
+// Slack below the cap; see dvfs.h.
+DvfsDecision Slack(const DvfsInputs& in, int cap, const GovernorTunables& t) {
+  const int top = std::max(in.num_pstates - 1, 0);
+  const double f_cur = FreqKhz(in, std::clamp(in.current, 0, top));
+  const double up = std::max(t.up_threshold, 1e-3);
+  const double work = std::max(in.mean / up, in.mean + t.k * in.stddev);
+  int p_load = cap;
+  for (int p = 0; p < cap; ++p) {
+    if (work * f_cur / FreqKhz(in, p) <= 1.0) {
+      p_load = p;
+      break;
+    }
+  }
+  const int p_dl = std::min(in.deadline_floor, cap);
+  const int floor = std::max(p_load, p_dl);
+  const bool has_power =
+      static_cast<int>(in.dynamic_power_w.size()) == in.num_pstates;
+  int target = floor;
+  double best = 0;
+  for (int p = floor; p <= cap && has_power; ++p) {
+    const double u = in.mean * f_cur / FreqKhz(in, p);
+    const double e =
+        u * (in.dynamic_power_w[p] + in.static_power_w - in.idle_power_w);
+    if (p == floor || e < best) {
+      best = e;
+      target = p;
+    }
+  }
+  if (target > in.current && p_dl > in.current) {
+    return Make(in.current, target, DvfsReason::kDeadline);
+  }
+  if (target == in.current)
+    return Make(in.current, in.current, DvfsReason::kHold);
+  const StepDirection want =
+      target > in.current ? StepDirection::kUp : StepDirection::kDown;
+  if (!MinIntervalElapsed(in.since_last_change, t)) {
+    return Make(in.current, in.current, DvfsReason::kRateLimited);
+  }
+  if (!PassesChangeFilter(want, in, t)) {
+    return Make(in.current, in.current, DvfsReason::kChangeFiltered);
+  }
+  return Make(
+      in.current, target,
+      want == StepDirection::kUp ? DvfsReason::kLoadUp : DvfsReason::kLoadDown);
+}
+
 }  // namespace
 
 int PStateAtLeast(const DvfsInputs& in, double target_khz, int cap) {
@@ -177,6 +223,12 @@ std::string_view DvfsReasonName(DvfsReason r) {
       return "conservative_up";
     case DvfsReason::kConservativeDown:
       return "conservative_down";
+    case DvfsReason::kDeadline:
+      return "deadline";
+    case DvfsReason::kLoadUp:
+      return "load_up";
+    case DvfsReason::kLoadDown:
+      return "load_down";
   }
   return "unknown";
 }
@@ -207,6 +259,8 @@ DvfsDecision NextPState(const DvfsInputs& in, const GovernorTunables& t) {
       return Schedutil(in, cap);
     case GovernorPolicy::kConservative:
       return Conservative(in, cap, t);
+    case GovernorPolicy::kSlack:
+      return Slack(in, cap, t);
     case GovernorPolicy::kAdaptive:
       break;
   }

@@ -5,6 +5,36 @@
 //
 // Policies (GovernorTunables::policy, a GovernorPolicy from core/policy.h;
 // the policy file's names in quotes):
+//   "slack" (the default): the least-energy P-state that meets the device's
+//   deadlines and holds its load. With μ, σ, k as for "adaptive" below,
+//   f_p the frequency of P-state p and f_cur the current one's:
+//     load(p)  = max(μ / up, μ + k·σ) · f_cur / f_p   (the window's work at
+//                p: its mean with up_threshold's headroom, and its peaks;
+//                work scales as 1/f, which over-estimates memory-bound work,
+//                the safe side)
+//     p_load   = the lowest p ≤ cap with load(p) ≤ 1 (the cap if none)
+//     p_dl     = min(deadline_floor, cap): the lowest P-state at which every
+//                queued and running job meets its deadline, by EDF over the
+//                device's queue (the scheduler computes it from the cost
+//                model, DvfsInputs::deadline_floor); -1 when no job waits
+//     floor    = max(p_load, p_dl)
+//     e(p)     = u_p · (P_dyn(p) + P_static − P_idle),  u_p = μ · f_cur/f_p
+//                (the power above idle that p adds; race-to-idle wins when
+//                the device idles below its static power, slow-and-steady
+//                when it does not)
+//     target   = argmin e(p) over floor ≤ p ≤ cap (the lower p on a tie)
+//   Which rule applies when:
+//     target > current and p_dl > current → target at once ("deadline"):
+//       no rate limit, no change filter; the move is not recorded as a load
+//       step, so the change filter never holds the way back down. The
+//       scheduler also raises a device at admission, when a new job needs
+//       it (SchedulerTunables::raise_pstate_for_deadlines), so a burst is
+//       answered by the job that brings it, not a tick later.
+//     otherwise target ≠ current is a load decision ("load_up",
+//       "load_down"), smoothed as adaptive's steps are: held by the minimum
+//       interval ("rate_limited") and by the change filter on a reversal
+//       ("change_filtered"); it moves straight to the target, not one step.
+//     target = current → hold ("hold").
 //   "performance": next = cap                     (straight there, no limits)
 //   "powersave":   next = 0                       (straight there, no limits)
 //   "adaptive":    joule's own, one step at a time:
@@ -86,6 +116,9 @@ enum class DvfsReason {
   kSchedutil,             // schedutil: to 1.25 · f_max · util
   kConservativeUp,        // conservative: x > up_threshold, one step up
   kConservativeDown,      // conservative: x < down_threshold, one step down
+  kDeadline,              // slack: the queue's deadlines need a higher P-state
+  kLoadUp,                // slack: the window's load needs a higher P-state
+  kLoadDown,              // slack: a lower P-state holds the load for less
 };
 // Short snake_case name for logs and labels: "surge", "rate_limited", ...
 std::string_view DvfsReasonName(DvfsReason r);
@@ -107,6 +140,17 @@ struct DvfsInputs {
   // or the last change was forced by thermal and says nothing about load).
   double mean_at_last_change = 0;
   StepDirection last_direction = StepDirection::kNone;
+  // "slack" only. The lowest P-state at which the device's queued and
+  // running jobs all meet their deadlines (EDF over its queue); -1 when
+  // none has a deadline, num_pstates when even the top P-state misses one.
+  int deadline_floor = -1;
+  // Power model, per P-state as freq_khz (empty: energy ties, so the lowest
+  // P-state that holds the load and the deadlines wins).
+  std::vector<double> dynamic_power_w;
+  double static_power_w = 0;
+  // What the device draws while idle: static power unless it idles in a
+  // lower-power state.
+  double idle_power_w = 0;
 };
 
 struct DvfsDecision {

@@ -301,3 +301,89 @@ TEST(DvfsPredicatesTest, PStateClosestIsRelationCloseAndCapped) {
 
 }  // namespace
 }  // namespace joule
+
+namespace joule {
+namespace {
+
+// "slack" on four P-states at 250/500/750/1000 MHz with dynamic power
+// 0.25/0.5/0.9/1.6 W (voltage rising with frequency) and 0.5 W static.
+struct SlackCase {
+  const char* name;
+  double mean, stddev;
+  int current, cap;
+  int since_ms;  // kNever: no change yet
+  StepDirection last_direction;
+  double mean_at_last_change;
+  int deadline_floor;
+  double idle_power_w;
+  int want_pstate;
+  DvfsReason want_reason;
+};
+
+const SlackCase kSlackCases[] = {
+    // name, μ, σ, cur, cap, since, last_dir, μ_last, floor, P_idle → want
+    {"idle_without_deadlines_goes_to_the_bottom", 0, 0, 3, 3, 1000, kNone, 0,
+     -1, 0.5, 0, DvfsReason::kLoadDown},
+    {"deadline_floor_raises_at_once_inside_the_interval", 0, 0, 0, 3, 10, kDown,
+     0, 2, 0.5, 2, DvfsReason::kDeadline},
+    {"deadline_floor_above_the_cap_goes_to_the_cap", 0, 0, 0, 2, 10, kNone, 0,
+     4, 0.5, 2, DvfsReason::kDeadline},
+    {"deadline_floor_below_current_lets_load_decide", 0, 0, 3, 3, 1000, kNone,
+     0, 1, 0.5, 1, DvfsReason::kLoadDown},
+    // μ = 0.3 at 1000 MHz needs 0.3/0.8 = 0.375 of 1000 MHz: 500 MHz holds it
+    // (0.75), 250 MHz does not (1.5); e(1) = 0.6·0.5 < e(2) = 0.4·0.9.
+    {"mean_with_headroom_sets_the_lowest_pstate", 0.3, 0, 3, 3, 1000, kNone, 0,
+     -1, 0.5, 1, DvfsReason::kLoadDown},
+    // μ + kσ = 0.6 needs 750 MHz.
+    {"window_peaks_need_more", 0.3, 0.2, 3, 3, 1000, kNone, 0, -1, 0.5, 2,
+     DvfsReason::kLoadDown},
+    // Idle at 0 W: e(p) = u_p·(P_dyn + 0.5): 0.6·1.0, 0.4·1.4, 0.3·2.1, so
+    // racing to 750 MHz and idling costs least.
+    {"race_to_idle_when_idle_is_cheap", 0.3, 0, 3, 3, 1000, kNone, 0, -1, 0.0,
+     2, DvfsReason::kLoadDown},
+    {"load_down_held_inside_the_interval", 0.3, 0, 3, 3, 100, kNone, 0, -1, 0.5,
+     3, DvfsReason::kRateLimited},
+    // μ = 0.9 at 250 MHz needs 1.125 of it: 500 MHz.
+    {"load_up", 0.9, 0, 0, 3, 1000, kNone, 0, -1, 0.5, 1, DvfsReason::kLoadUp},
+    {"load_up_reversal_change_filtered", 0.9, 0, 0, 3, 1000, kDown, 0.85, -1,
+     0.5, 0, DvfsReason::kChangeFiltered},
+    {"holds_when_current_is_best", 0.45, 0, 1, 3, 1000, kNone, 0, -1, 0.5, 1,
+     DvfsReason::kHold},
+    {"thermal_cap_wins", 0.9, 0, 3, 1, 10, kUp, 0.9, 3, 0.5, 1,
+     DvfsReason::kThermalCap},
+};
+
+class SlackPolicyTest : public ::testing::TestWithParam<SlackCase> {};
+
+TEST_P(SlackPolicyTest, Decides) {
+  const SlackCase& c = GetParam();
+  GovernorTunables t;
+  t.policy = GovernorPolicy::kSlack;
+  DvfsInputs in;
+  in.mean = c.mean;
+  in.stddev = c.stddev;
+  in.latest = c.mean;
+  in.current = c.current;
+  in.cap = c.cap;
+  in.num_pstates = 4;
+  in.freq_khz = {250000, 500000, 750000, 1000000};
+  in.dynamic_power_w = {0.25, 0.5, 0.9, 1.6};
+  in.static_power_w = 0.5;
+  in.idle_power_w = c.idle_power_w;
+  in.deadline_floor = c.deadline_floor;
+  if (c.since_ms != kNever) {
+    in.since_last_change = std::chrono::milliseconds(c.since_ms);
+  }
+  in.last_direction = c.last_direction;
+  in.mean_at_last_change = c.mean_at_last_change;
+  const DvfsDecision d = NextPState(in, t);
+  EXPECT_EQ(d.pstate, c.want_pstate);
+  EXPECT_EQ(DvfsReasonName(d.reason), DvfsReasonName(c.want_reason));
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, SlackPolicyTest,
+                         ::testing::ValuesIn(kSlackCases),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace joule

@@ -48,14 +48,29 @@ void Governor::SetTunables(GovernorTunables governor, ThermalTunables thermal) {
   tunables_ = Tunables{std::move(governor), thermal};
 }
 
+void Governor::SetDeadlineFloors(DeadlineFloors floors) {
+  absl::MutexLock l(&tunables_mu_);
+  deadline_floors_ = std::move(floors);
+}
+
 void Governor::Tick() {
   const Tunables t = tunables();
+  DeadlineFloors source;
+  {
+    absl::MutexLock l(&tunables_mu_);
+    source = deadline_floors_;
+  }
+  std::vector<int> floors;
+  if (source && t.governor.policy == GovernorPolicy::kSlack) floors = source();
   const TimePoint now = clock_->Now();
   std::vector<Device*> changed;
   {
     absl::MutexLock l(&tick_mu_);
-    for (Slot& s : slots_) {
-      if (TickDevice(s, now, t)) changed.push_back(s.device);
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      const int floor = i < floors.size() ? floors[i] : -1;
+      if (TickDevice(slots_[i], now, t, floor)) {
+        changed.push_back(slots_[i].device);
+      }
     }
   }
   if (listener_) {
@@ -69,7 +84,8 @@ void Governor::Tick() {
   loop_->cv.SignalAll();
 }
 
-bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t) {
+bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t,
+                          int deadline_floor) {
   const std::optional<SensorReading> r = Sample(s);
   if (!r.has_value()) return false;  // keeps its state this round
   s.device->SetReading(*r);
@@ -85,7 +101,7 @@ bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t) {
   s.device->SetThermal(s.thermal.pstate_cap, s.thermal.throttled,
                        s.thermal.critical);
 
-  const DvfsInputs in = Inputs(s, *r, before.pstate, now);
+  const DvfsInputs in = Inputs(s, *r, before.pstate, now, deadline_floor);
   const DvfsDecision d = NextPState(in, t.governor);
   spdlog::debug(
       "governor: device={} util={:.3f} mean={:.3f} stddev={:.3f} "
@@ -125,7 +141,7 @@ std::optional<SensorReading> Governor::Sample(Slot& s) {
 }
 
 DvfsInputs Governor::Inputs(const Slot& s, const SensorReading& r, int current,
-                            TimePoint now) const {
+                            TimePoint now, int deadline_floor) const {
   DvfsInputs in;
   in.mean = s.window.Mean();
   in.stddev = s.window.Stddev();
@@ -133,9 +149,16 @@ DvfsInputs Governor::Inputs(const Slot& s, const SensorReading& r, int current,
   in.current = current;
   in.cap = s.thermal.pstate_cap;
   in.num_pstates = static_cast<int>(s.device->spec().pstates.size());
-  for (const PState& p : s.device->spec().pstates) {
+  const DeviceSpec& spec = s.device->spec();
+  in.freq_khz.reserve(spec.pstates.size());
+  in.dynamic_power_w.reserve(spec.pstates.size());
+  for (const PState& p : spec.pstates) {
     in.freq_khz.push_back(p.freq_khz);
+    in.dynamic_power_w.push_back(p.dynamic_power_w);
   }
+  in.static_power_w = spec.static_power_w;
+  in.idle_power_w = spec.static_power_w;
+  in.deadline_floor = deadline_floor;
   if (s.last_change.has_value()) in.since_last_change = now - *s.last_change;
   in.mean_at_last_change = s.mean_at_last_change;
   in.last_direction = s.last_direction;
@@ -162,10 +185,11 @@ void Governor::Apply(Slot& s, const DvfsDecision& d, double mean,
   }
   s.last_change = now;
   s.mean_at_last_change = mean;
-  // A step forced by the thermal cap says nothing about load: it must not
-  // make the climb back, once the cap lifts, look like a reversal.
-  s.last_direction =
-      d.reason == DvfsReason::kThermalCap ? StepDirection::kNone : d.direction;
+  // A step forced by the thermal cap or by deadlines says nothing about
+  // load: it must not make the way back look like a reversal.
+  const bool forced =
+      d.reason == DvfsReason::kThermalCap || d.reason == DvfsReason::kDeadline;
+  s.last_direction = forced ? StepDirection::kNone : d.direction;
   (d.direction == StepDirection::kUp ? s.metrics.transitions_up
                                      : s.metrics.transitions_down)
       .Inc();

@@ -50,6 +50,10 @@ class Governor {
  public:
   // Called after a device's P-state, cap, throttled or critical flag changed.
   using Listener = std::function<void(const Device&)>;
+  // Each device's deadline floor (DvfsInputs::deadline_floor), in the
+  // constructor's device order: the scheduler's EDF over its queues. Called
+  // once per round, with no governor lock held.
+  using DeadlineFloors = std::function<std::vector<int>()>;
 
   // `clock` and `devices` must outlive the Governor. `registry` receives the
   // metrics (governor/governor_metrics.h); nullptr keeps them in a private
@@ -76,6 +80,10 @@ class Governor {
   // completed in total; returns the total. For tests: no sleeping.
   uint64_t WaitForTicks(uint64_t n);
   uint64_t ticks() const;
+
+  // Where "slack" reads the deadline floors; without one every floor is -1
+  // (no deadline work). Set before Start().
+  void SetDeadlineFloors(DeadlineFloors floors);
 
   // A policy reload; the next round uses the new values (a new period_ms
   // from the next timer on).
@@ -126,13 +134,13 @@ class Governor {
 
   // One device's round; true if its state changed.
   // REQUIRES: tick_mu_ held.
-  bool TickDevice(Slot& s, TimePoint now, const Tunables& t)
+  bool TickDevice(Slot& s, TimePoint now, const Tunables& t, int deadline_floor)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   // The reading, or nullopt after logging and counting a failure.
   std::optional<SensorReading> Sample(Slot& s)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   DvfsInputs Inputs(const Slot& s, const SensorReading& r, int current,
-                    TimePoint now) const
+                    TimePoint now, int deadline_floor) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void Apply(Slot& s, const DvfsDecision& d, double mean, TimePoint now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
@@ -148,6 +156,7 @@ class Governor {
 
   mutable absl::Mutex tunables_mu_;
   Tunables tunables_ ABSL_GUARDED_BY(tunables_mu_);
+  DeadlineFloors deadline_floors_ ABSL_GUARDED_BY(tunables_mu_);
 
   absl::Mutex tick_mu_;  // serialises rounds
   std::vector<Slot> slots_ ABSL_GUARDED_BY(tick_mu_);

@@ -161,7 +161,13 @@ class GovernorTest : public ::testing::Test {
 
   ManualClock clock_;
   Registry registry_;
-  GovernorTunables gov_tunables_;
+  // The loop's tests step through "adaptive", whose one-step moves they
+  // count; "slack" has its own test below.
+  GovernorTunables gov_tunables_ = [] {
+    GovernorTunables t;
+    t.policy = GovernorPolicy::kAdaptive;
+    return t;
+  }();
   ThermalTunables thermal_tunables_;
   FakeSensor* sensor_;
   FakeActuator* actuator_;
@@ -205,6 +211,36 @@ TEST_F(GovernorTest, LoadRampStepsUpOnceEveryMinInterval) {
   EXPECT_EQ(M("joule_device_pstate"), 3.0);
   EXPECT_EQ(M("joule_device_frequency_hertz"), 2e9);
   EXPECT_EQ(Notifications(), 3);
+}
+
+TEST_F(GovernorTest, SlackKeepsTheDeadlineFloorAndDropsWhenItLifts) {
+  gov_tunables_.policy = GovernorPolicy::kSlack;
+  sensor_->Set(0.0, 40000);  // idle: the load alone wants P0
+  std::mutex mu;
+  int floor = 2;
+  StartGovernor();
+  governor_->SetDeadlineFloors([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return std::vector<int>{floor};
+  });
+  RunTicks(1);
+  EXPECT_EQ(device_->state().pstate, 2);  // down to the floor, not below
+  {
+    std::lock_guard<std::mutex> l(mu);
+    floor = 3;
+  }
+  RunTicks(1);  // inside min_interval_ms: a deadline raise is not held
+  EXPECT_EQ(device_->state().pstate, 3);
+  {
+    std::lock_guard<std::mutex> l(mu);
+    floor = -1;
+  }
+  RunTicks(4);  // 500 ms after the raise: still held
+  EXPECT_EQ(device_->state().pstate, 3);
+  RunTicks(1);
+  EXPECT_EQ(device_->state().pstate, 0);  // straight to the bottom
+  EXPECT_EQ(M("joule_dvfs_transitions_total", {"npu0", "up"}), 1.0);
+  EXPECT_EQ(M("joule_dvfs_transitions_total", {"npu0", "down"}), 2.0);
 }
 
 TEST_F(GovernorTest, IdleDeviceStepsDown) {

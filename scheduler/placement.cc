@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -66,12 +68,76 @@ double RankKey(PlacementStrategy strategy, const CandidateResult& r,
          w.energy_weight_per_j * r.estimate->energy_j;
 }
 
+// "joule": the lowest P-state from c.pstate to c.max_pstate at which EDF
+// over the queue meets the deadlines, its estimate, finish, marginal energy
+// and score (placement.h). `r` holds the estimate at c.pstate. Returns
+// whether some P-state is feasible (otherwise `r` stays at c.pstate).
+bool EvaluateJoule(const PlacementRequest& req, const PlacementCandidate& c,
+                   const ClassWeights& w, double deadline_margin,
+                   CandidateResult* r) {
+  static const std::vector<QueuedJob> kEmpty;
+  const DeviceSpec& spec = *c.spec;
+  const int n = static_cast<int>(spec.pstates.size());
+  const int p = std::clamp(c.pstate, 0, n - 1);
+  const int hi = std::clamp(c.max_pstate, p, n - 1);
+  const std::vector<QueuedJob>& queue = c.queue ? *c.queue : kEmpty;
+  // Without a queue the backlog is one block ahead of the job.
+  const double ahead = c.queue ? c.running_left_s : c.backlog_s;
+  absl::InlinedVector<double, 16> exec(n, 0.0);
+  QueuedJob job;
+  job.priority_class = req.priority_class;
+  if (req.deadline_s) job.deadline_s = *req.deadline_s;
+  job.exec_s = exec.data();
+
+  bool feasible = false;
+  double finish = 0;
+  Estimate est = *r->estimate;
+  for (int q = p; q <= hi; ++q) {
+    if (q > p) {
+      std::optional<Estimate> e = EstimateJob(req.cost, req.batch, spec, q);
+      if (!e) break;
+      if (c.exec_scale != 1.0) ApplyCalibration(c.exec_scale, &*e);
+      est = *e;
+    }
+    exec[q] = est.exec_s;
+    if (EdfFeasible(ahead, queue, &job, q, hi, &finish)) {
+      feasible = true;
+      break;
+    }
+  }
+  if (!feasible) {
+    est = *r->estimate;
+    exec[p] = est.exec_s;
+    EdfFeasible(ahead, queue, &job, p, hi, &finish);
+  }
+  const int q = est.pstate;
+  const double idle =
+      c.idle_power_w >= 0 ? c.idle_power_w : spec.static_power_w;
+  double marginal = est.energy_j - idle * est.exec_s;
+  if (q > p) {
+    for (const QueuedJob& k : queue) {
+      marginal += spec.pstates[q].dynamic_power_w * k.exec_s[q] -
+                  spec.pstates[p].dynamic_power_w * k.exec_s[p];
+    }
+  }
+  const double late =
+      req.deadline_s ? std::max(0.0, finish - deadline_margin * *req.deadline_s)
+                     : finish;
+  r->estimate = est;
+  r->finish_s = finish;
+  r->marginal_j = marginal;
+  r->raises_pstate = q > p;
+  r->score = w.latency_weight_per_s * late + w.energy_weight_per_j * marginal;
+  return feasible;
+}
+
 // Estimate, finish, score and the first reason the device cannot take the
 // job, in the order Infeasible lists them.
 CandidateResult Evaluate(const PlacementRequest& req,
                          const PlacementCandidate& c, const ClassWeights& w,
-                         PlacementStrategy strategy, size_t index, size_t n,
+                         const SchedulerTunables& t, size_t index, size_t n,
                          uint64_t cursor) {
+  const PlacementStrategy strategy = t.placement;
   if (c.spec == nullptr) {
     std::fprintf(stderr, "Place: candidate without a DeviceSpec\n");
     std::abort();
@@ -85,9 +151,14 @@ CandidateResult Evaluate(const PlacementRequest& req,
   if (r.estimate && c.exec_scale != 1.0) {
     ApplyCalibration(c.exec_scale, &*r.estimate);
   }
-  if (r.estimate) {
+  bool meets_deadline = true;
+  if (r.estimate && strategy == PlacementStrategy::kJoule) {
+    meets_deadline = EvaluateJoule(req, c, w, t.deadline_margin, &r);
+  } else if (r.estimate) {
     r.finish_s = c.backlog_s + r.estimate->exec_s;
     r.score = RankKey(strategy, r, w, index, n, cursor);
+    r.marginal_j = r.estimate->energy_j;
+    meets_deadline = !req.deadline_s || r.finish_s <= *req.deadline_s;
   }
 
   if (!KindAllowed(req, spec.kind)) {
@@ -105,11 +176,13 @@ CandidateResult Evaluate(const PlacementRequest& req,
   } else if (c.critical) {
     r.infeasible = Infeasible::kCritical;
     r.reason = "critical temperature";
-  } else if (req.deadline_s && r.finish_s > *req.deadline_s) {
+  } else if (!meets_deadline) {
     r.infeasible = Infeasible::kMissesDeadline;
-    r.reason =
-        absl::StrCat("misses deadline: finish ", FormatSeconds(r.finish_s),
-                     " > deadline ", FormatSeconds(*req.deadline_s));
+    r.reason = req.deadline_s && r.finish_s > *req.deadline_s
+                   ? absl::StrCat("misses deadline: finish ",
+                                  FormatSeconds(r.finish_s), " > deadline ",
+                                  FormatSeconds(*req.deadline_s))
+                   : "would make a queued job miss its deadline";
   } else if (c.queue_full) {
     r.infeasible = Infeasible::kQueueFull;
     r.reason = "queue full";
@@ -171,14 +244,14 @@ std::string Explain(const PlacementRequest& req, const ClassWeights& w,
     return s;
   }
   std::string s = absl::StrFormat(
-      "%s wins at %s, P%d (%s, %s: %g/s, %g/J): score %.4g = %g/s * %s + "
-      "%g/J * %s",
+      "%s wins at %s, P%d%s (%s, %s: %g/s, %g/J): score %.4g, finish %s, "
+      "adds %s",
       win.device, Name(PrecisionName(win.estimate->precision)),
-      win.estimate->pstate, Name(PriorityClassName(req.priority_class)),
+      win.estimate->pstate, win.raises_pstate ? " (raised)" : "",
+      Name(PriorityClassName(req.priority_class)),
       Name(PreferenceName(req.preference)), w.latency_weight_per_s,
-      w.energy_weight_per_j, win.score, w.latency_weight_per_s,
-      FormatSeconds(win.finish_s), w.energy_weight_per_j,
-      FormatJoules(win.estimate->energy_j));
+      w.energy_weight_per_j, win.score, FormatSeconds(win.finish_s),
+      FormatJoules(win.marginal_j));
 
   const CandidateResult* next = nullptr;
   for (int i = 0; i < static_cast<int>(pl.candidates.size()); ++i) {
@@ -189,8 +262,8 @@ std::string Explain(const PlacementRequest& req, const ClassWeights& w,
   if (next != nullptr) {
     absl::StrAppend(&s, "; next best ", next->device,
                     absl::StrFormat(" score %.4g", next->score), " (finish ",
-                    FormatSeconds(next->finish_s), ", ",
-                    FormatJoules(next->estimate->energy_j), ")");
+                    FormatSeconds(next->finish_s), ", adds ",
+                    FormatJoules(next->marginal_j), ")");
   } else {
     absl::StrAppend(&s, "; no other feasible device");
   }
@@ -199,6 +272,50 @@ std::string Explain(const PlacementRequest& req, const ClassWeights& w,
 }
 
 }  // namespace
+
+bool EdfFeasible(double running_left_s, const std::vector<QueuedJob>& queue,
+                 const QueuedJob* extra, int q, int ref,
+                 double* extra_finish_s) {
+  // (class, deadline) order; on a tie the queued job (older) goes first.
+  auto precedes = [](const QueuedJob& a, const QueuedJob& b) {
+    if (a.priority_class != b.priority_class) {
+      return static_cast<int>(a.priority_class) <
+             static_cast<int>(b.priority_class);
+    }
+    return a.deadline_s < b.deadline_s;
+  };
+  double t_ref = running_left_s;  // at ref, without extra
+  double t = running_left_s;      // at q, with extra
+  bool placed = extra == nullptr;
+  bool ok = true;
+  auto place_extra = [&] {
+    t += extra->exec_s[q];
+    if (extra_finish_s) *extra_finish_s = t;
+    if (t > extra->deadline_s) ok = false;
+    placed = true;
+  };
+  for (const QueuedJob& k : queue) {
+    if (!placed && precedes(*extra, k)) place_extra();
+    t_ref += k.exec_s[ref];
+    t += k.exec_s[q];
+    if (t > k.deadline_s && t_ref <= k.deadline_s) ok = false;
+  }
+  if (!placed) place_extra();
+  return ok;
+}
+
+int EdfFloor(double running_left_s, const std::vector<QueuedJob>& queue,
+             int cap) {
+  bool any = false;
+  for (const QueuedJob& k : queue) {
+    any = any || k.deadline_s != std::numeric_limits<double>::infinity();
+  }
+  if (!any) return -1;
+  for (int q = 0; q < cap; ++q) {
+    if (EdfFeasible(running_left_s, queue, nullptr, q, cap)) return q;
+  }
+  return std::max(cap, 0);
+}
 
 ClassWeights EffectiveWeights(const SchedulerTunables& t, PriorityClass c,
                               Preference p) {
@@ -223,7 +340,7 @@ Placement Place(const PlacementRequest& req,
   Placement pl;
   pl.candidates.reserve(candidates.size());
   for (const PlacementCandidate& c : candidates) {
-    pl.candidates.push_back(Evaluate(req, c, w, strategy, pl.candidates.size(),
+    pl.candidates.push_back(Evaluate(req, c, w, tunables, pl.candidates.size(),
                                      candidates.size(), round_robin_cursor));
     const CandidateResult& r = pl.candidates.back();
     if (r.infeasible != Infeasible::kNone) continue;

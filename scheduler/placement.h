@@ -9,7 +9,13 @@
 // same feasibility rules (Infeasible below: admission belongs to the scheduler,
 // not to the strategy); they differ only in how they rank feasible devices,
 // by a key stored in CandidateResult::score, lower wins:
-//   "joule"        score = w_latency · finish_s + w_energy · E_j
+//   "joule"        score = w_latency · late_s + w_energy · E_marginal, where
+//                  late_s = finish_s for a job without a deadline, and
+//                  max(0, finish_s − deadline_margin · deadline_s) for one
+//                  with (latency weighs through the slack: a job that meets
+//                  its deadline with margin goes where it costs least), and
+//                  E_marginal is the energy the job adds to the device
+//                  (below, "Joule's energy and EDF")
 //   "fastest"      score = exec_s                 (backlog, energy ignored)
 //   "eft"          score = finish_s = backlog_s + exec_s   (energy ignored;
 //                  HEFT's earliest finish time, StarPU's "dmda" without its
@@ -19,6 +25,21 @@
 //                  rotation, so the first feasible device at or after the
 //                  cursor wins, cyclically)
 // Equal scores fall back to the lower finish_s, then the earlier candidate.
+//
+// Joule's energy and EDF. "joule" checks a deadline by EDF over the device's
+// queue (EdfFeasible below): the job is inserted where the scheduler's queue
+// order puts it (class, then deadline), and it is feasible at P-state q when
+// it and every queued job that would meet its deadline without it still do.
+// q runs from the device's P-state up to PlacementCandidate::max_pstate (the
+// scheduler lets admission raise the P-state for the slack governor), and
+// the lowest feasible q is the job's. Then
+//   E_marginal = E_j(q) − P_idle · t(q)               (the job's own energy
+//                above what the idle device draws anyway)
+//              + Σ_queued [P_dyn(q) · t_k(q) − P_dyn(p) · t_k(p)]
+//                                                      (raising the P-state
+//                from p to q costs the queued jobs' extra energy too)
+// The other strategies keep the simpler check finish_s ≤ deadline_s at the
+// device's P-state.
 // A value outside the enum ranks as "joule" (no name parses to one: the
 // policy loader rejects unknown names).
 //
@@ -27,6 +48,7 @@
 #define JOULE_SCHEDULER_PLACEMENT_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +72,32 @@ struct PlacementRequest {
   std::vector<DeviceKind> allowed_kinds;
 };
 
+// A job already waiting on a device, as EDF over its queue sees it.
+struct QueuedJob {
+  PriorityClass priority_class = PriorityClass::kInteractive;
+  // Seconds from now; infinity when it has none.
+  double deadline_s = std::numeric_limits<double>::infinity();
+  // Its predicted run time at each P-state of the device, slowest first
+  // (the device's number of P-states).
+  const double* exec_s = nullptr;
+};
+
+// EDF over a device's queue: `queue` (in dispatch order) runs after
+// `running_left_s`; `extra`, when given, is inserted before the first queued
+// job it precedes by (class, deadline). True when, at P-state q, `extra`
+// and every queued job that meets its deadline at P-state `ref` without
+// `extra` meet theirs (a job lost anyway does not make the queue
+// infeasible). *extra_finish_s, when given, gets extra's finish time at q.
+bool EdfFeasible(double running_left_s, const std::vector<QueuedJob>& queue,
+                 const QueuedJob* extra, int q, int ref,
+                 double* extra_finish_s = nullptr);
+
+// The lowest P-state in [0, cap] at which EDF over the queue meets every
+// deadline it meets at `cap` (-1 when no queued job has a deadline): the
+// slack governor's deadline floor (governor/dvfs.h).
+int EdfFloor(double running_left_s, const std::vector<QueuedJob>& queue,
+             int cap);
+
 // What placement needs to know about a device right now.
 struct PlacementCandidate {
   const DeviceSpec* spec = nullptr;
@@ -63,6 +111,16 @@ struct PlacementCandidate {
   double exec_scale = 1.0;
   // False when the device's executor cannot run the job's model.
   bool supports_model = true;
+  // "joule" only. The running job's time left (part of backlog_s) and the
+  // queued jobs in dispatch order, for EDF; nullptr: the queue is empty.
+  double running_left_s = 0;
+  const std::vector<QueuedJob>* queue = nullptr;
+  // The highest P-state admission may raise the device to; below `pstate`
+  // (the default): no raising.
+  int max_pstate = -1;
+  // What the device draws idle (its static power unless it idles lower);
+  // below 0: static power.
+  double idle_power_w = -1;
 };
 
 // Why a device cannot take the job, in the order they are checked.
@@ -83,6 +141,10 @@ struct CandidateResult {
   double backlog_s = 0;
   double finish_s = 0;  // backlog_s + exec_s
   double score = 0;     // the strategy's ranking key (see the top)
+  // "joule": the energy the job adds (E_marginal above); others: energy_j.
+  double marginal_j = 0;
+  // The estimate's P-state is above the device's: admission raises it.
+  bool raises_pstate = false;
   Infeasible infeasible = Infeasible::kNone;
   std::string reason;  // human-readable; empty when feasible
 };

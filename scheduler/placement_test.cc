@@ -1,6 +1,7 @@
 #include "scheduler/placement.h"
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -91,37 +92,39 @@ TEST_F(PlacementTest, ComputeBoundJobGoesToTheNpu) {
   EXPECT_EQ(npu.kind, DeviceKind::kNpu);
   EXPECT_EQ(npu.estimate->precision, Precision::kInt8);
   ExpectClose(cpu.finish_s, 0.05);
-  ExpectClose(cpu.score, 0.55);  // 1 · 0.05 s + 1 · 0.5 J
+  // 1/s · 0.05 s + 1/J · (0.5 J − 1 W idle · 0.05 s): what the job adds.
+  ExpectClose(cpu.score, 0.5);
+  ExpectClose(cpu.marginal_j, 0.45);
   ExpectClose(npu.finish_s, 3e-3);
-  ExpectClose(npu.score, 6e-3);  // 1 · 3 ms + 1 · 3 mJ
+  ExpectClose(npu.score, 5.7e-3);  // 3 ms + (3 mJ − 0.1 W · 3 ms)
   EXPECT_FALSE(npu.estimate->memory_bound);
   EXPECT_EQ(cpu.infeasible, Infeasible::kNone);
   EXPECT_TRUE(cpu.reason.empty());
   EXPECT_EQ(p.explanation,
             "npu0 wins at int8, P0 (interactive, balanced: 1/s, 1/J): "
-            "score 0.006 = 1/s * 3.00 ms + 1/J * 3.00 mJ; next best cpu0 "
-            "score 0.55 (finish 50.00 ms, 500.00 mJ)");
+            "score 0.0057, finish 3.00 ms, adds 2.70 mJ; next best cpu0 "
+            "score 0.5 (finish 50.00 ms, adds 450.00 mJ)");
 }
 
 TEST_F(PlacementTest, MemoryBoundJobGoesToTheCpu) {
   Placement p = Place(Request(MemoryBound()), Candidates(), tunables_);
   ASSERT_EQ(p.chosen, 0);
   ExpectClose(p.candidates[0].finish_s, 1e-3);
-  ExpectClose(p.candidates[0].score, 0.011);  // 1 ms + 10 mJ
+  ExpectClose(p.candidates[0].score, 0.010);  // 1 ms + (10 − 1) mJ
   ExpectClose(p.candidates[1].finish_s, 7e-3);
-  ExpectClose(p.candidates[1].score, 0.014);  // 7 ms + 7 mJ
+  ExpectClose(p.candidates[1].score, 0.0133);  // 7 ms + (7 − 0.7) mJ
   EXPECT_TRUE(p.candidates[0].estimate->memory_bound);
   EXPECT_THAT(p.explanation, StartsWith("cpu0 wins"));
 }
 
 TEST_F(PlacementTest, BacklogShiftsTheChoice) {
   std::vector<PlacementCandidate> c = Candidates();
-  c[0].backlog_s = 0.01;  // cpu0: finish 10 + 1 ms, score 0.011 + 0.01 = 0.021
+  c[0].backlog_s = 0.01;  // cpu0: finish 10 + 1 ms, score 0.010 + 0.01
   Placement p = Place(Request(MemoryBound()), c, tunables_);
-  EXPECT_EQ(p.chosen, 1);  // npu0 still 0.014
+  EXPECT_EQ(p.chosen, 1);  // npu0 still 0.0133
   ExpectClose(p.candidates[0].backlog_s, 0.01);
   ExpectClose(p.candidates[0].finish_s, 0.011);
-  ExpectClose(p.candidates[0].score, 0.021);
+  ExpectClose(p.candidates[0].score, 0.020);
 }
 
 TEST_F(PlacementTest, CandidatePStateIsUsed) {
@@ -139,13 +142,13 @@ TEST_F(PlacementTest, LatencyAndEnergyPreferencesPickDifferentDevices) {
   req.preference = Preference::kLatency;
   Placement p = Place(req, Candidates(), tunables_);
   EXPECT_EQ(p.chosen, 0);
-  ExpectClose(p.candidates[0].score, 1e-3 + 1e-6 * 0.01);
+  ExpectClose(p.candidates[0].score, 1e-3 + 1e-6 * 0.009);
   EXPECT_THAT(p.explanation, HasSubstr("latency: 1/s, 1e-06/J"));
 
   req.preference = Preference::kEnergy;
   p = Place(req, Candidates(), tunables_);
   EXPECT_EQ(p.chosen, 1);
-  ExpectClose(p.candidates[1].score, 1e-6 * 7e-3 + 7e-3);
+  ExpectClose(p.candidates[1].score, 1e-6 * 7e-3 + 6.3e-3);
 }
 
 TEST_F(PlacementTest, EffectiveWeights) {
@@ -373,6 +376,154 @@ TEST_F(PlacementTest, BaselinesObeyTheSameFeasibilityRules) {
     EXPECT_EQ(p.chosen, 1) << PlacementStrategyName(s);
     EXPECT_EQ(p.candidates[0].infeasible, Infeasible::kMissesDeadline);
   }
+}
+
+}  // namespace
+}  // namespace joule
+
+namespace joule {
+namespace {
+
+constexpr double kNone = std::numeric_limits<double>::infinity();
+
+// Two P-states; run times per P-state for three kinds of job.
+const double kFast[] = {0.010, 0.005};
+const double kSlow[] = {0.040, 0.020};
+
+QueuedJob Queued(PriorityClass c, double deadline_s, const double* exec) {
+  QueuedJob k;
+  k.priority_class = c;
+  k.deadline_s = deadline_s;
+  k.exec_s = exec;
+  return k;
+}
+
+TEST(EdfTest, InsertsByClassThenDeadlineAndChecksEveryone) {
+  // Queue: a batch job due in 50 ms. A realtime job due in 30 ms goes first.
+  const std::vector<QueuedJob> queue = {
+      Queued(PriorityClass::kBatch, 0.050, kSlow)};
+  QueuedJob rt = Queued(PriorityClass::kRealtime, 0.030, kFast);
+  double finish = 0;
+  // P0: realtime ends at 10 ms; the batch job at 50 ms: both meet.
+  EXPECT_TRUE(EdfFeasible(0, queue, &rt, 0, 1, &finish));
+  EXPECT_DOUBLE_EQ(finish, 0.010);
+  // 5 ms still running ahead: the batch job ends at 55 ms at P0 (it would
+  // meet without the new job at P1): infeasible at P0, feasible at P1.
+  EXPECT_FALSE(EdfFeasible(0.005, queue, &rt, 0, 1, &finish));
+  EXPECT_TRUE(EdfFeasible(0.005, queue, &rt, 1, 1, &finish));
+  EXPECT_DOUBLE_EQ(finish, 0.010);
+}
+
+TEST(EdfTest, AJobLostAnywayDoesNotBlockTheQueue) {
+  // Due in 1 ms but needs 20 ms even at P1: lost with or without the new job.
+  const std::vector<QueuedJob> queue = {
+      Queued(PriorityClass::kRealtime, 0.001, kSlow)};
+  QueuedJob job = Queued(PriorityClass::kInteractive, 0.100, kFast);
+  double finish = 0;
+  EXPECT_TRUE(EdfFeasible(0, queue, &job, 0, 1, &finish));
+  EXPECT_DOUBLE_EQ(finish, 0.050);  // after the realtime one, at P0
+}
+
+TEST(EdfTest, FloorIsTheLowestPStateMeetingEveryDeadline) {
+  EXPECT_EQ(EdfFloor(0, {Queued(PriorityClass::kBatch, kNone, kSlow)}, 1), -1);
+  EXPECT_EQ(EdfFloor(0, {Queued(PriorityClass::kRealtime, 0.050, kSlow)}, 1),
+            0);
+  EXPECT_EQ(
+      EdfFloor(0.015, {Queued(PriorityClass::kRealtime, 0.050, kSlow)}, 1), 1);
+  // Even P1 misses: the job is lost anyway and asks for nothing.
+  EXPECT_EQ(
+      EdfFloor(0.040, {Queued(PriorityClass::kRealtime, 0.050, kSlow)}, 1), 0);
+}
+
+// Slack-aware placement on Cpu() (two P-states) and Npu() from above.
+class SlackPlacementTest : public ::testing::Test {
+ protected:
+  const DeviceSpec cpu_ = Cpu();
+  const DeviceSpec npu_ = Npu();
+  const SchedulerTunables tunables_{};
+};
+
+TEST_F(SlackPlacementTest, RaisesThePStateWhenTheDeadlineNeedsIt) {
+  // ComputeBound on cpu0 alone (NPU not allowed): 100 ms at P0, 50 ms at P1.
+  PlacementRequest req;
+  req.cost = ComputeBound();
+  req.allowed_kinds = {DeviceKind::kCpu};
+  req.deadline_s = 0.060;
+  PlacementCandidate cpu{&cpu_, 0};
+  EXPECT_LT(Place(req, {cpu}, tunables_).chosen, 0);  // no raising: misses
+  cpu.max_pstate = 1;
+  const Placement p = Place(req, {cpu}, tunables_);
+  ASSERT_EQ(p.chosen, 0);
+  EXPECT_TRUE(p.candidates[0].raises_pstate);
+  EXPECT_EQ(p.candidates[0].estimate->pstate, 1);
+  EXPECT_THAT(p.explanation, HasSubstr("P1 (raised)"));
+}
+
+TEST_F(SlackPlacementTest, RaisingChargesTheQueuedJobsExtraEnergy) {
+  PlacementRequest req;
+  req.cost = ComputeBound();
+  req.allowed_kinds = {DeviceKind::kCpu};
+  req.deadline_s = 0.200;
+  // A queued job of 40 ms at P0 / 20 ms at P1, due in 50 ms: with the new
+  // job ahead of it? No: interactive after realtime. It runs first, so the
+  // new job ends at 140 ms at P0: feasible without raising.
+  const std::vector<QueuedJob> queue = {
+      Queued(PriorityClass::kRealtime, 0.050, kSlow)};
+  PlacementCandidate cpu{&cpu_, 0};
+  cpu.queue = &queue;
+  cpu.max_pstate = 1;
+  Placement p = Place(req, {cpu}, tunables_);
+  ASSERT_EQ(p.chosen, 0);
+  EXPECT_FALSE(p.candidates[0].raises_pstate);
+  ExpectClose(p.candidates[0].finish_s, 0.140);
+  // Its own energy above idle: (1 + 4) W · 100 ms − 1 W · 100 ms.
+  ExpectClose(p.candidates[0].marginal_j, 0.4);
+  // Due in 100 ms, it needs P1 (20 + 50 ms); raising also costs the queued
+  // job 9 W · 20 ms − 4 W · 40 ms = 20 mJ.
+  req.deadline_s = 0.100;
+  p = Place(req, {cpu}, tunables_);
+  ASSERT_EQ(p.chosen, 0);
+  EXPECT_TRUE(p.candidates[0].raises_pstate);
+  ExpectClose(p.candidates[0].finish_s, 0.070);
+  ExpectClose(p.candidates[0].marginal_j, (10 - 1) * 0.05 + 0.02);
+}
+
+TEST_F(SlackPlacementTest, AJobWithMarginGoesWhereItCostsLeast) {
+  // MemoryBound: cpu0 1 ms for 10 mJ (9 mJ above idle), npu0 7 ms for 7 mJ
+  // (6.3 mJ above idle). Without a deadline the latency term (1/s · finish)
+  // is 1 mJ vs 7 mJ and the CPU wins; with a 100 ms deadline both finish
+  // inside half of it, latency costs nothing and the NPU wins.
+  PlacementRequest req;
+  req.cost = MemoryBound();
+  const std::vector<PlacementCandidate> c = {PlacementCandidate{&cpu_, 1},
+                                             PlacementCandidate{&npu_, 0}};
+  EXPECT_EQ(Place(req, c, tunables_).chosen, 0);
+  req.deadline_s = 0.100;
+  EXPECT_EQ(Place(req, c, tunables_).chosen, 1);
+  // Due in 10 ms: the NPU's 7 ms is 2 ms past half of it; at the realtime
+  // class's 10/s that is 20 mJ of latency cost, so the CPU wins again.
+  req.deadline_s = 0.010;
+  req.priority_class = PriorityClass::kRealtime;
+  EXPECT_EQ(Place(req, c, tunables_).chosen, 0);
+}
+
+TEST_F(SlackPlacementTest, MakingAQueuedJobMissIsInfeasible) {
+  PlacementRequest req;
+  req.cost = ComputeBound();  // 50 ms on cpu0 at P1
+  req.allowed_kinds = {DeviceKind::kCpu};
+  req.priority_class = PriorityClass::kRealtime;
+  req.deadline_s = 0.060;
+  // A queued interactive job due in 60 ms needing 20 ms: behind the new
+  // realtime one it would end at 70 ms.
+  const std::vector<QueuedJob> queue = {
+      Queued(PriorityClass::kInteractive, 0.060, kSlow)};
+  PlacementCandidate cpu{&cpu_, 1};
+  cpu.queue = &queue;
+  const Placement p = Place(req, {cpu}, tunables_);
+  EXPECT_LT(p.chosen, 0);
+  EXPECT_EQ(p.candidates[0].infeasible, Infeasible::kMissesDeadline);
+  EXPECT_EQ(p.candidates[0].reason,
+            "would make a queued job miss its deadline");
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ struct Scheduler::Slot {
   JobId running = 0;
   TimePoint running_end{};
   double queued_exec_s = 0;
+  // EdfViewLocked's result, reused.
+  mutable std::vector<QueuedJob> edf;
 };
 
 namespace {
@@ -93,15 +95,60 @@ const std::vector<PlacementCandidate>& Scheduler::CandidatesLocked(
       c.supports_model = s.device->executor().SupportsModel(model);
     }
     c.exec_scale = calibration_.Factor({model, s.device->name(), c.pstate});
+    if (tunables_.placement == PlacementStrategy::kJoule) {
+      c.running_left_s = RunningLeftLocked(s, now);
+      if (!s.queue.empty()) c.queue = &EdfViewLocked(s, now);
+      if (tunables_.raise_pstate_for_deadlines) {
+        c.max_pstate = std::min(st.pstate_cap, s.device->spec().max_pstate());
+      }
+    }
     out.push_back(c);
   }
   return out;
 }
 
+double Scheduler::RunningLeftLocked(const Slot& s, TimePoint now) const {
+  return s.running ? std::max(0.0, ToSeconds(s.running_end - now)) : 0.0;
+}
+
 double Scheduler::BacklogLocked(const Slot& s, TimePoint now) const {
-  double running_left =
-      s.running ? std::max(0.0, ToSeconds(s.running_end - now)) : 0.0;
-  return s.queued_exec_s + running_left;
+  return s.queued_exec_s + RunningLeftLocked(s, now);
+}
+
+const std::vector<QueuedJob>& Scheduler::EdfViewLocked(const Slot& s,
+                                                       TimePoint now) const {
+  s.edf.clear();
+  for (const auto& [key, job] : s.queue) {
+    QueuedJob k;
+    k.priority_class = job->spec.priority_class;
+    if (job->spec.deadline) k.deadline_s = ToSeconds(*job->spec.deadline - now);
+    k.exec_s = job->exec_by_pstate.data();
+    s.edf.push_back(k);
+  }
+  return s.edf;
+}
+
+void Scheduler::RaiseLocked(Slot& s, int pstate) {
+  if (s.device->state().pstate >= pstate) return;
+  if (absl::Status st = s.device->ApplyPState(pstate); !st.ok()) {
+    spdlog::warn("{}: P-state {} for a deadline refused: {}", s.device->name(),
+                 pstate, st.ToString());
+  }
+}
+
+std::vector<int> Scheduler::DeadlineFloors() const {
+  absl::MutexLock l(&mu_);
+  const TimePoint now = clock_->Now();
+  std::vector<int> out;
+  out.reserve(slots_.size());
+  for (const Slot& s : slots_) {
+    const DeviceState st = s.device->state();
+    const int cap = std::min(st.pstate_cap, s.device->spec().max_pstate());
+    out.push_back(s.queue.empty() ? -1
+                                  : EdfFloor(RunningLeftLocked(s, now),
+                                             EdfViewLocked(s, now), cap));
+  }
+  return out;
 }
 
 absl::StatusOr<JobInfo> Scheduler::Submit(JobSpec spec, DoneCallback done,
@@ -179,7 +226,9 @@ absl::Status Scheduler::Admit(JobSpec spec, DoneCallback done, JobId* id_out,
       j->deadline_timer =
           clock_->RunAt(*j->spec.deadline, [this, id] { OnDeadline(id); });
     }
-    EnqueueLocked(j, chosen, *j->info.placement.candidates[chosen].estimate);
+    const CandidateResult& c = j->info.placement.candidates[chosen];
+    if (c.raises_pstate) RaiseLocked(slots_[chosen], c.estimate->pstate);
+    EnqueueLocked(j, chosen, *c.estimate);
     DispatchLocked(chosen, &p);  // may end the job (and free `j`)
     if (info_out) {
       if (auto it = live_.find(id); it != live_.end()) {
@@ -199,6 +248,19 @@ void Scheduler::EnqueueLocked(Job* job, int slot_index, const Estimate& est) {
   Slot& s = slots_[slot_index];
   job->slot = slot_index;
   job->exec_s = est.exec_s;
+  // Run times at every P-state, corrected by this one's learnt factor.
+  const DeviceSpec& spec = s.device->spec();
+  const uint32_t batch = std::max<uint32_t>(1, job->spec.batch);
+  const double scale =
+      calibration_.Factor({job->spec.model, spec.name, est.pstate});
+  job->exec_by_pstate.assign(spec.pstates.size(), est.exec_s);
+  for (int q = 0; q <= spec.max_pstate(); ++q) {
+    if (q == est.pstate) continue;
+    if (std::optional<Estimate> e =
+            EstimateJob(job->spec.cost, batch, spec, q)) {
+      job->exec_by_pstate[q] = e->exec_s * scale;
+    }
+  }
   job->key =
       QueueKey{static_cast<int>(job->spec.priority_class),
                job->spec.deadline.value_or(TimePoint::max()), job->info.id};
@@ -518,6 +580,7 @@ void Scheduler::MigrateLocked(int from) {
     job->info.device = c.device;
     job->info.kind = c.kind;
     job->info.predicted = c.estimate;
+    if (c.raises_pstate) RaiseLocked(slots_[pl.chosen], c.estimate->pstate);
     EnqueueLocked(job, pl.chosen, *c.estimate);
   }
 }

@@ -83,6 +83,11 @@ class Scheduler {
     double backlog_s = 0;
   };
   std::vector<DeviceLoad> Loads() const;
+  // Each device's deadline floor, in the constructor's order: the lowest
+  // P-state at which its running and queued jobs all meet their deadlines by
+  // EDF (placement.h EdfFloor), -1 when none has one. The slack governor's
+  // input (Governor::SetDeadlineFloors).
+  std::vector<int> DeadlineFloors() const;
 
   void SetTunables(const SchedulerTunables& tunables);
   // Learnt measured/predicted run times (real devices only).
@@ -120,6 +125,8 @@ class Scheduler {
     QueueKey key;       // valid while queued
     double exec_s = 0;  // predicted run time counted in the slot's backlog
     double analytic_exec_s = 0;  // the uncorrected prediction at dispatch
+    // Predicted run time at each of the slot's P-states, for EDF.
+    absl::InlinedVector<double, 8> exec_by_pstate;
   };
   struct Slot;
   // Work collected under the lock and done after releasing it. Usually one
@@ -141,6 +148,16 @@ class Scheduler {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   double BacklogLocked(const Slot& slot, TimePoint now) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  double RunningLeftLocked(const Slot& slot, TimePoint now) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The slot's queue as EDF sees it (Slot::edf), rebuilt; valid until the
+  // queue changes.
+  const std::vector<QueuedJob>& EdfViewLocked(const Slot& slot,
+                                              TimePoint now) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Raises the slot's device to `pstate` for a job placed there at it
+  // (raise_pstate_for_deadlines); logs a refusal.
+  void RaiseLocked(Slot& slot, int pstate) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EnqueueLocked(Job* job, int slot_index, const Estimate& est)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RemoveFromQueueLocked(Job* job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

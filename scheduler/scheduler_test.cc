@@ -121,6 +121,51 @@ TEST_F(SchedulerTest, InfeasibleDeadlineIsRejectedAtAdmission) {
   EXPECT_TRUE(done_.empty());
 }
 
+TEST_F(SchedulerTest, AdmissionRaisesThePStateADeadlineNeeds) {
+  BuildCpu();
+  ASSERT_TRUE(devices_[0]->ApplyPState(0).ok());
+  JobSpec j = Fp32Job(1e7);  // 20 ms at P0, 10 ms at P1
+  j.deadline = clock_.Now() + milliseconds(15);
+  absl::StatusOr<JobInfo> r = Submit(j);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(devices_[0]->state().pstate, 1);
+  EXPECT_EQ(r->pstate, 1);
+  EXPECT_TRUE(r->placement.candidates[0].raises_pstate);
+  clock_.Advance(milliseconds(10));
+  ASSERT_EQ(done_.size(), 1u);
+  EXPECT_EQ(done_[0].state, JobState::kCompleted);
+}
+
+TEST_F(SchedulerTest, WithoutRaisingTheSameJobIsRejected) {
+  SchedulerTunables t;
+  t.raise_pstate_for_deadlines = false;
+  BuildCpu(t);
+  ASSERT_TRUE(devices_[0]->ApplyPState(0).ok());
+  JobSpec j = Fp32Job(1e7);
+  j.deadline = clock_.Now() + milliseconds(15);
+  EXPECT_EQ(Submit(j).status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(devices_[0]->state().pstate, 0);
+}
+
+TEST_F(SchedulerTest, DeadlineFloorsFollowTheQueue) {
+  BuildCpu();
+  EXPECT_EQ(scheduler_->DeadlineFloors(), std::vector<int>{-1});
+  ASSERT_TRUE(Submit(Fp32Job(1e7)).ok());  // runs: 10 ms left
+  JobSpec later = Fp32Job(1e7);
+  later.deadline = clock_.Now() + milliseconds(50);
+  ASSERT_TRUE(Submit(later).ok());
+  // 10 + 20 ms at P0 ≤ 50 ms.
+  EXPECT_EQ(scheduler_->DeadlineFloors(), std::vector<int>{0});
+  JobSpec sooner = Fp32Job(1e7);
+  sooner.deadline = clock_.Now() + milliseconds(25);
+  ASSERT_TRUE(Submit(sooner).ok());
+  // Sooner first: 10 + 20 > 25 at P0; at P1 10 + 10 and then 30 ≤ 50.
+  EXPECT_EQ(scheduler_->DeadlineFloors(), std::vector<int>{1});
+  clock_.Advance(milliseconds(30));
+  EXPECT_EQ(done_.size(), 3u);
+  EXPECT_EQ(scheduler_->DeadlineFloors(), std::vector<int>{-1});
+}
+
 TEST_F(SchedulerTest, UnsupportedJobIsInvalidArgument) {
   BuildCpu();
   JobSpec j;
@@ -146,7 +191,11 @@ TEST_F(SchedulerTest, CancelQueuedAndRunningJobs) {
 }
 
 TEST_F(SchedulerTest, QueuedJobPastItsDeadlineEndsWithoutRunning) {
-  BuildCpu();
+  // eft admits by the new job's own finish; joule's EDF would refuse the
+  // realtime job below for making the queued one miss.
+  SchedulerTunables t;
+  t.placement = PlacementStrategy::kEft;
+  BuildCpu(t);
   ASSERT_TRUE(Submit(Fp32Job(4e7)).ok());  // 40 ms ahead of it
   JobSpec j = Fp32Job(1e7);
   j.deadline = clock_.Now() + milliseconds(60);  // feasible: 50 ms

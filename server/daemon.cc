@@ -126,13 +126,14 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
   std::vector<Device*> raw;
   for (const auto& d : devices_) raw.push_back(d.get());
 
-  scheduler_ = std::make_unique<Scheduler>(clock_, raw, policy.policy.scheduler,
-                                           &registry_);
+  scheduler_ = std::make_unique<Scheduler>(
+      clock_, raw, SchedulerTunablesFor(policy.policy), &registry_);
   governor_ = std::make_unique<Governor>(
       clock_, raw, policy.policy.governor, policy.policy.thermal, &registry_,
       [this](const Device& dev) { scheduler_->OnDeviceChanged(dev); });
+  governor_->SetDeadlineFloors([this] { return scheduler_->DeadlineFloors(); });
   policy_.OnApply([this](const Policy& p) {
-    scheduler_->SetTunables(p.scheduler);
+    scheduler_->SetTunables(SchedulerTunablesFor(p));
     governor_->SetTunables(p.governor, p.thermal);
   });
 

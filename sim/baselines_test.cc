@@ -105,11 +105,12 @@ TEST(BaselinePlacementTest, EftAccountsForBacklog) {
 }
 
 TEST(BaselinePlacementTest, JouleWeighsEnergyToo) {
-  // Score = 1/s · finish + 1/J · E: npu0 3.3, 6.3, 9.3, 12.3 (·1e-3) as it
-  // queues; cpu0 5 ms + 7.5 mJ = 12.5e-3. So three on npu0, then npu0
-  // still (12.3 < 12.5), then cpu0 (15.3 > 12.5).
+  // Score = 1/s · finish + 1/J · the energy a job adds over idle: npu0
+  // 3.3, 6.3, 9.3, 12.3 (·1e-3) as it queues (0.3 mJ each); cpu0 5 ms +
+  // (7.5 − 0.5 W · 5 ms) mJ = 10e-3, then 15e-3 behind its first job. So
+  // three on npu0, then cpu0 (10 < 12.3), then npu0 (12.3 < 15).
   EXPECT_EQ(PlaceAtOnce(PlacementStrategy::kJoule, 5, {Cpu(), Npu()}),
-            (Names{"npu0", "npu0", "npu0", "npu0", "cpu0"}));
+            (Names{"npu0", "npu0", "npu0", "cpu0", "npu0"}));
 }
 
 // A whole simulation on one cpu0: `n` jobs, one every 100 ms.

@@ -123,7 +123,7 @@ TEST_F(ReferenceScenarioTest, OtherWorkloadKindsRun) {
     ASSERT_TRUE(out.ok()) << WorkloadKindName(k) << ": " << out.status();
     EXPECT_THAT(out->markdown,
                 HasSubstr("Workload **" + std::string(WorkloadKindName(k))));
-    EXPECT_THAT(out->comparison, HasSubstr("| joule+adaptive |"));
+    EXPECT_THAT(out->comparison, HasSubstr("| joule+slack |"));
   }
 }
 

@@ -11,7 +11,25 @@
 //   floor      = Σ_d P_static,d · duration    (devices are never off)
 //
 // A job no setting can finish in time alone is infeasible: every scheduler
-// must miss or reject it, and it is left out of the sums. So per feasible
+// must miss or reject it, and it is left out of the sums.
+//
+// Capacity. Taken alone, jobs that arrive together all get their cheapest
+// (slowest) setting, as if each had the SoC to itself. A device runs one
+// job at a time, so E_dyn* is tightened, still a bound, by each device's
+// capacity: cut time into windows of length L; a job that arrives in a
+// window and whose deadline ends in it must run in it, so on each device
+// the busy time of such jobs is at most L. The least dynamic energy under
+// those constraints, with each job free to split over its settings (a
+// relaxation: no schedule does better), is bounded below by its Lagrangian
+// dual, for any prices λ_d ≥ 0 per device-second:
+//   g(λ) = Σ_j min_s (E_dyn(j, s) + λ_d(s) · t(j, s)) − L · Σ_d λ_d
+// (weak duality; λ = 0 gives the capacity-blind sum). Each window's λ is
+// searched by projected subgradient steps, capped at the highest dynamic
+// power of any P-state (so a window no schedule can serve is charged at
+// most that for the work it cannot fit), and the best g kept; jobs whose
+// deadline ends after their window add their capacity-blind E_dyn*. Every
+// L in kCapacityWindowsS gives a bound; the largest is kept. E* (active) is
+// left capacity-blind. So per feasible
 // job, E*/n bounds the runs' charged ("active") energy per job, E_dyn*/n
 // their dynamic energy per job, and (floor + Σ E_dyn*) / n their total
 // sensor energy per job.
@@ -51,9 +69,11 @@ JobBound MinEnergyPlacement(const ModelSpec& model, uint32_t batch,
 struct LowerBound {
   uint64_t jobs = 0;
   uint64_t feasible = 0;
-  double energy_j = 0;        // Σ E*
-  double dynamic_j = 0;       // Σ E_dyn*
-  double static_floor_j = 0;  // Σ_d P_static,d · duration
+  double energy_j = 0;                  // Σ E*
+  double dynamic_j = 0;                 // Σ E_dyn*, with capacity (above)
+  double capacity_blind_dynamic_j = 0;  // Σ E_dyn*, each job alone
+  double capacity_window_s = 0;  // the L that gave dynamic_j; 0: none helped
+  double static_floor_j = 0;     // Σ_d P_static,d · duration
   double duration_s = 0;
 
   double active_per_job_j() const { return feasible ? energy_j / feasible : 0; }
@@ -64,6 +84,16 @@ struct LowerBound {
     return feasible ? (static_floor_j + dynamic_j) / feasible : 0;
   }
 };
+
+// Window lengths L tried for the capacity bound.
+inline constexpr double kCapacityWindowsS[] = {0.25, 0.5, 1.0, 2.0};
+
+// Σ E_dyn* over `arrivals` with each device's capacity in windows of
+// `window_s` (above).
+double CapacityDynamicBound(const std::vector<Arrival>& arrivals,
+                            const std::vector<ModelSpec>& models,
+                            const std::vector<DeviceSpec>& devices,
+                            double window_s);
 
 LowerBound ComputeLowerBound(const std::vector<Arrival>& arrivals,
                              const std::vector<ModelSpec>& models,

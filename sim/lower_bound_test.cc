@@ -77,5 +77,36 @@ TEST(LowerBoundTest, SumsOverTheTrace) {
   EXPECT_NEAR(lb.total_per_job_j(), (6.0 + 29e-3) / 2, 1e-12);
 }
 
+TEST(LowerBoundTest, CapacityTightensTheDynamicBound) {
+  // Four jobs at t = 0, due in 20 ms, in a 20 ms window. Alone each is
+  // cheapest on b (10 ms, 9 mJ): 36 mJ, but b has room for two; the other
+  // two fit on a only at P0 (10 ms, 10 mJ each): 38 mJ is the least any
+  // schedule spends, and the dual approaches it from below.
+  std::vector<Arrival> trace(4);
+  for (Arrival& a : trace) a.deadline_ms = 20;
+  const double d = CapacityDynamicBound(trace, {Model()}, Devices(), 0.020);
+  EXPECT_GT(d, 36e-3 + 1e-4);
+  EXPECT_LE(d, 38e-3 + 1e-12);
+  // One job: capacity does not bind.
+  trace.resize(1);
+  EXPECT_NEAR(CapacityDynamicBound(trace, {Model()}, Devices(), 0.020), 9e-3,
+              1e-15);
+  // No deadline: not held to a window either.
+  trace.assign(4, Arrival{});
+  EXPECT_NEAR(CapacityDynamicBound(trace, {Model()}, Devices(), 0.020), 36e-3,
+              1e-12);
+}
+
+TEST(LowerBoundTest, ReportsTheCapacityBlindSumToo) {
+  std::vector<Arrival> trace(4);
+  for (Arrival& a : trace) a.deadline_ms = 200;
+  // 40 ms of work on b fits any window of 0.25 s or more: no change.
+  const LowerBound lb =
+      ComputeLowerBound(trace, {Model()}, Devices(), std::chrono::seconds(1));
+  EXPECT_NEAR(lb.dynamic_j, 36e-3, 1e-12);
+  EXPECT_NEAR(lb.capacity_blind_dynamic_j, 36e-3, 1e-12);
+  EXPECT_EQ(lb.capacity_window_s, 0);
+}
+
 }  // namespace
 }  // namespace joule

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/device_spec.h"
 #include "sim/lower_bound.h"
 #include "sim/models.h"
 #include "sim/scenario.h"
@@ -98,6 +99,26 @@ struct ReportContext {
 // The comparison table (every run, then the lower bound).
 std::string ComparisonMarkdown(const std::vector<RunSummary>& runs,
                                const LowerBound& bound);
+// The goals the default policy (runs[0], the policy joule-sim was given) is
+// held to against the other runs (the baselines) and the bound:
+//   energy:    its E/job ≤ that of every baseline that loses (misses +
+//              rejects) no more jobs than it does;
+//   losses:    it loses no more jobs than fastest+performance;
+//   bound:     its E/job ≤ (1 + bound_tolerance) · the bound's total E/job;
+//   trips:     every device stays below its passive trip + 2 °C.
+struct GoalCheck {
+  bool energy = false, losses = false, bound = false, trips = false;
+  double bound_ratio = 0;  // E/job over the bound's
+  std::string detail;      // one line per failed goal
+  bool all() const { return energy && losses && bound && trips; }
+};
+inline constexpr double kBoundTolerance = 0.05;
+GoalCheck CheckGoals(const std::vector<RunSummary>& runs,
+                     const LowerBound& bound,
+                     const std::vector<DeviceSpec>& devices);
+// "Goals of <label>: energy ✓, losses ✓, ..." with the failures' details.
+std::string GoalMarkdown(const std::vector<RunSummary>& runs,
+                         const GoalCheck& g);
 // The whole report: inputs, the comparison, then each run in detail.
 std::string MarkdownReport(const ReportContext& ctx,
                            const std::vector<RunSummary>& runs,

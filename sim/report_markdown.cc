@@ -97,6 +97,71 @@ std::string ComparisonMarkdown(const std::vector<RunSummary>& runs,
   return out;
 }
 
+GoalCheck CheckGoals(const std::vector<RunSummary>& runs,
+                     const LowerBound& bound,
+                     const std::vector<DeviceSpec>& devices) {
+  GoalCheck g;
+  if (runs.empty()) return g;
+  const RunSummary& me = runs[0];
+  const auto lost = [](const RunSummary& r) { return r.missed + r.rejected; };
+  g.energy = true;
+  g.losses = true;
+  for (size_t i = 1; i < runs.size(); ++i) {
+    const RunSummary& b = runs[i];
+    if (lost(b) <= lost(me) && b.energy_per_job_j < me.energy_per_job_j) {
+      g.energy = false;
+      absl::StrAppend(&g.detail, "energy: ", b.label, " uses ",
+                      F5(b.energy_per_job_j), " J/job losing ", lost(b),
+                      " jobs (", me.label, ": ", F5(me.energy_per_job_j), ", ",
+                      lost(me), ")\n");
+    }
+    if (b.label == "fastest+performance" && lost(b) < lost(me)) {
+      g.losses = false;
+      absl::StrAppend(&g.detail, "losses: ", lost(me), " > ", b.label, "'s ",
+                      lost(b), "\n");
+    }
+  }
+  const double lb = bound.total_per_job_j();
+  g.bound_ratio = lb > 0 ? me.energy_per_job_j / lb : 0;
+  g.bound = lb > 0 && g.bound_ratio <= 1 + kBoundTolerance;
+  if (!g.bound) {
+    absl::StrAppend(&g.detail, "bound: ", F5(me.energy_per_job_j), " J/job is ",
+                    F2(100 * (g.bound_ratio - 1)), "% above the bound ", F5(lb),
+                    "\n");
+  }
+  g.trips = true;
+  for (const DeviceStats& d : me.devices) {
+    for (const DeviceSpec& spec : devices) {
+      if (spec.name != d.name) continue;
+      const double limit = spec.trip_passive_mc / 1000.0 + 2;
+      if (d.max_temp_c >= limit) {
+        g.trips = false;
+        absl::StrAppend(&g.detail, "trips: ", d.name, " reached ",
+                        F1(d.max_temp_c), " °C (limit ", F1(limit), ")\n");
+      }
+    }
+  }
+  return g;
+}
+
+std::string GoalMarkdown(const std::vector<RunSummary>& runs,
+                         const GoalCheck& g) {
+  if (runs.size() < 2) return "";
+  const auto mark = [](bool ok) { return ok ? "yes" : "NO"; };
+  std::string out = absl::StrCat(
+      "Goals of ", runs[0].label,
+      ": least energy among baselines losing no "
+      "more jobs: ",
+      mark(g.energy),
+      "; loses no more than "
+      "fastest+performance: ",
+      mark(g.losses), "; within ", F2(100 * kBoundTolerance),
+      "% of the bound: ", mark(g.bound), " (", F2(100 * (g.bound_ratio - 1)),
+      "% above); below passive trip + 2 °C: ", mark(g.trips), "\n");
+  if (!g.detail.empty()) absl::StrAppend(&out, "\n", g.detail);
+  return out;
+}
+
 std::string MarkdownReport(const ReportContext& ctx,
                            const std::vector<RunSummary>& runs,
                            const LowerBound& bound) {

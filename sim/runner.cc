@@ -120,11 +120,17 @@ std::string Combo::Label() const {
 std::vector<Combo> CompareCombos() {
   using P = PlacementStrategy;
   using G = GovernorPolicy;
-  return {{P::kJoule, G::kAdaptive},      {P::kRoundRobin, G::kPerformance},
-          {P::kFastest, G::kPerformance}, {P::kEft, G::kPerformance},
-          {P::kJoule, G::kPerformance},   {P::kEft, G::kSchedutil},
-          {P::kJoule, G::kOndemand},      {P::kJoule, G::kSchedutil},
-          {P::kJoule, G::kConservative},  {P::kJoule, G::kPowersave}};
+  return {{P::kJoule, G::kSlack},
+          {P::kJoule, G::kAdaptive},
+          {P::kRoundRobin, G::kPerformance},
+          {P::kFastest, G::kPerformance},
+          {P::kEft, G::kPerformance},
+          {P::kJoule, G::kPerformance},
+          {P::kEft, G::kSchedutil},
+          {P::kJoule, G::kOndemand},
+          {P::kJoule, G::kSchedutil},
+          {P::kJoule, G::kConservative},
+          {P::kJoule, G::kPowersave}};
 }
 
 absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
@@ -206,7 +212,13 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
   for (const RunOutput& r : runs) summaries.push_back(r.summary);
   SimOutputs out;
   out.markdown = MarkdownReport(ctx, summaries, bound);
+  out.goals = CheckGoals(summaries, bound, *devices);
+  const std::string goals = GoalMarkdown(summaries, out.goals);
   out.comparison = ComparisonMarkdown(summaries, bound);
+  if (!goals.empty()) {
+    absl::StrAppend(&out.comparison, "\n", goals);
+    absl::StrAppend(&out.markdown, "\n## Goals\n\n", goals);
+  }
   out.trace_csv = TraceToCsv(arrivals, models);
   out.files.emplace_back("report.md", out.markdown);
   out.files.emplace_back("summary.csv", SummaryCsv(summaries, bound));

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/policy.h"
+#include "sim/report.h"
 #include "sim/scenario.h"
 
 namespace joule {
@@ -53,7 +54,8 @@ struct SimOptions {
 
 struct SimOutputs {
   std::string markdown;    // the whole report
-  std::string comparison;  // its comparison table
+  std::string comparison;  // its comparison table, then the goals
+  GoalCheck goals;         // of the first run against the others (--compare)
   std::string trace_csv;   // the trace of the first run
   // Files for --out: name → content (report.md, summary.csv, *.svg, ...).
   std::vector<std::pair<std::string, std::string>> files;

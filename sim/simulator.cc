@@ -57,11 +57,12 @@ Simulation::Simulation(const SimRunConfig& c)
     d.max_temp_mc = static_cast<int32_t>(spec.ambient_c * 1000);
     result_.devices.push_back(std::move(d));
   }
-  scheduler_ = std::make_unique<Scheduler>(engine_.clock(), raw,
-                                           c.policy.scheduler, &registry_);
+  scheduler_ = std::make_unique<Scheduler>(
+      engine_.clock(), raw, SchedulerTunablesFor(c.policy), &registry_);
   governor_ = std::make_unique<Governor>(
       engine_.clock(), raw, c.policy.governor, c.policy.thermal, &registry_,
       [this](const Device& d) { scheduler_->OnDeviceChanged(d); });
+  governor_->SetDeadlineFloors([this] { return scheduler_->DeadlineFloors(); });
   if (c.trace.closed_loop) {
     single_stream_.emplace(c.models, c.trace.closed_loop_seed);
   }
