@@ -107,6 +107,88 @@ std::vector<ModelSpec> MakeCatalogue() {
     s.rate_per_s = 1;
     m.push_back(s);
   }
+
+  // Reference models of the published-latency check (sim/cost_check.h,
+  // docs/COST_MODEL_CHECK.md). Ops are 2 per multiply-add. Activation bytes
+  // count every layer's output feature map once (batch norm and activation
+  // fused into the layer before), at FP32: derived from each paper's layer
+  // table, an approximation (runtimes keep fewer maps live, but each map is
+  // written once and read at least once). Weights at FP32 (4 B/param).
+  // Rates and deadlines are a camera's (30 fps) and an interactive
+  // classifier's; a scenario may override them.
+
+  // YOLOv5s v6, 640x640.
+  //  - ops and weights: 16.5 GFLOP at 640 and 7.2 M params (Ultralytics
+  //    YOLOv5 README, "Pretrained Checkpoints", YOLOv5s row).
+  //  - activations: 35.7 M values (the yolov5s.yaml layers at 640: e.g. the
+  //    first conv's 320*320*32, the C3 blocks' internal maps, the three
+  //    255-channel heads), 142.9 MB at FP32 (derived).
+  //  - input 640*640*3 B; output 25200 * 85 floats.
+  {
+    ModelSpec s;
+    s.name = "yolov5s_640";
+    s.summary = "YOLOv5s detector at 640x640, 16.5 GFLOP, 7.2 M params";
+    s.cost = Cost(16.5e9, 16.5e9, 16.5e9, 0, 28.8e6, 142.9e6, 1228800,
+                  25200 * 85 * 4);
+    s.priority_class = PriorityClass::kRealtime;
+    s.deadline_ms = 1000.0 / 30.0;
+    s.rate_per_s = 30;
+    m.push_back(s);
+  }
+
+  // MobileNetV1 (1.0, 224), ImageNet classifier.
+  //  - ops and weights: 569 M mult-adds, 4.2 M params (Howard et al. 2017,
+  //    "MobileNets", Table 8, 1.0 MobileNet-224): 1.138 G ops, 16.8 MB.
+  //  - activations: 5.04 M values from Table 1's layer shapes, 20.2 MB at
+  //    FP32 (derived).
+  //  - input 224*224*3 B; output 1000 floats.
+  {
+    ModelSpec s;
+    s.name = "mobilenet_v1_224";
+    s.summary = "MobileNetV1-224 classifier, 569 M MAC, 4.2 M params";
+    s.cost = Cost(1.138e9, 1.138e9, 1.138e9, 0, 16.8e6, 20.2e6, 150528, 4000);
+    s.priority_class = PriorityClass::kInteractive;
+    s.deadline_ms = 100;
+    s.rate_per_s = 10;
+    m.push_back(s);
+  }
+
+  // MobileNetV2 (1.0, 224), ImageNet classifier.
+  //  - ops and weights: 300 M mult-adds, 3.4 M params (Sandler et al. 2018,
+  //    "MobileNetV2", Table 4): 0.6 G ops, 13.6 MB.
+  //  - activations: 6.68 M values from Table 2's bottlenecks (expansion,
+  //    depthwise and projection outputs), 26.7 MB at FP32 (derived).
+  //  - input 224*224*3 B; output 1000 floats.
+  {
+    ModelSpec s;
+    s.name = "mobilenet_v2_224";
+    s.summary = "MobileNetV2-224 classifier, 300 M MAC, 3.4 M params";
+    s.cost = Cost(0.6e9, 0.6e9, 0.6e9, 0, 13.6e6, 26.7e6, 150528, 4000);
+    s.priority_class = PriorityClass::kInteractive;
+    s.deadline_ms = 100;
+    s.rate_per_s = 10;
+    m.push_back(s);
+  }
+
+  // ResNet-50, 224, ImageNet classifier.
+  //  - ops and weights: 4.09 G mult-adds and 25,557,032 params (torchvision
+  //    ResNet50_Weights.IMAGENET1K_V1 model card, "GFLOPS 4.09", counting
+  //    mult-adds): 8.18 G ops, 102.2 MB. ResNet v2 (pre-activation) has the
+  //    same convolutions.
+  //  - activations: 10.8 M values (He et al. 2016, Table 1's stages: each
+  //    bottleneck's three outputs plus the projection shortcuts), 43.2 MB at
+  //    FP32 (derived).
+  //  - input 224*224*3 B; output 1000 floats.
+  {
+    ModelSpec s;
+    s.name = "resnet50_224";
+    s.summary = "ResNet-50-224 classifier, 4.09 G MAC, 25.6 M params";
+    s.cost = Cost(8.18e9, 8.18e9, 8.18e9, 0, 102.2e6, 43.2e6, 150528, 4000);
+    s.priority_class = PriorityClass::kInteractive;
+    s.deadline_ms = 100;
+    s.rate_per_s = 10;
+    m.push_back(s);
+  }
   return m;
 }
 

@@ -1,10 +1,11 @@
 // Models: the cost records joule-sim's workloads are made of (ModelSpec), and
 // the built-in catalogue of edge-inference models the reference scenario
 // uses: a camera object detector, an always-on wake-word spotter, OCR and a
-// BERT-base-like NLP model. Each record gives ops per precision, weight and
-// activation bytes, input/output bytes, priority class, deadline and the
-// device kinds it may run on; models.cc cites where each figure comes from
-// and says which are approximations.
+// BERT-base-like NLP model; and four published reference models (YOLOv5s,
+// MobileNetV1/V2, ResNet-50) that the cost-model check uses. Each record gives
+// ops per precision, weight and activation bytes, input/output bytes, priority
+// class, deadline and the device kinds it may run on; models.cc cites where
+// each figure comes from and says which are approximations.
 //
 // Plain values and stateless functions; thread-safe.
 #ifndef JOULE_SIM_MODELS_H_
@@ -41,8 +42,10 @@ struct ModelSpec {
 };
 
 // The built-in catalogue, in a fixed order: camera_detector, wake_word, ocr,
-// nlp_bert. Rates are each model's natural rate (30 fps camera, a 100 ms
-// wake-word hop, 2 OCR pages/s, 1 NLP query/s).
+// nlp_bert (the reference scenario's), then yolov5s_640, mobilenet_v1_224,
+// mobilenet_v2_224, resnet50_224 (the published-latency check's,
+// sim/cost_check.h). Rates are each model's natural rate (30 fps camera, a
+// 100 ms wake-word hop, 2 OCR pages/s, 1 NLP query/s, 10 classifications/s).
 const std::vector<ModelSpec>& BuiltinModels();
 // The catalogue entry named `name`, or nullopt.
 std::optional<ModelSpec> FindBuiltinModel(std::string_view name);
