@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,23 @@ struct PState {
   uint32_t voltage_mv = 0;
   // Power drawn above static power when fully busy at this point (∝ C·V²·f).
   double dynamic_power_w = 0;
+};
+
+// A thermal resistance between two devices' nodes of a shared network.
+struct ThermalCoupling {
+  std::string a, b;  // device names
+  double resistance_c_per_w = 0;
+};
+
+// The SoC's shared thermal network: the profile's top-level `thermal` block
+// (docs/ARCHITECTURE.md, "Thermal model"). Each device is a node with its
+// own capacitance and a resistance to one shared sink node (die, heat
+// spreader and heatsink), which has a capacitance and a resistance to
+// ambient; couplings join device nodes directly.
+struct SocThermal {
+  double sink_resistance_c_per_w = 0;   // sink to ambient
+  double sink_capacitance_j_per_c = 0;  // sink's heat capacity
+  std::vector<ThermalCoupling> couplings;
 };
 
 struct DeviceSpec {
@@ -53,10 +71,15 @@ struct DeviceSpec {
   // (no transfer).
   double link_bw_bytes_per_s = 0;
   double dispatch_overhead_s = 0;
-  // First-order RC thermal model: dT/dt = (P·R − (T − T_amb)) / (R·C).
+  // Without soc_thermal, a first-order RC thermal model of its own:
+  // dT/dt = (P·R − (T − T_amb)) / (R·C). With it, the device is a node of
+  // the SoC's network: R is its resistance to the shared sink, C its node's
+  // capacitance, and ambient_c the network's (the same in every spec).
   double thermal_resistance_c_per_w = 0;
   double thermal_capacitance_j_per_c = 0;
   double ambient_c = 25.0;
+  // The same in every spec of one profile; absent: independent RC models.
+  std::optional<SocThermal> soc_thermal;
   int32_t trip_passive_mc = 85000;
   int32_t trip_critical_mc = 100000;
 

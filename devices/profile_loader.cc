@@ -20,6 +20,68 @@ constexpr std::string_view kDefaultProfileSource =
 
 // Trip points are milli-°C, as in sysfs; see core/policy_loader.cc.
 constexpr Bounds kTripMcBounds = Bounds::Between(10000, 150000);
+constexpr Bounds kAmbientBounds = Bounds::Between(-50, 100);
+
+// The top-level `thermal` block: the SoC's shared network. Couplings are
+// checked against the devices later (CheckCouplings).
+SocThermal ReadSocThermal(YamlMap m, double* ambient_c,
+                          std::vector<YamlMap>* coupling_maps) {
+  SocThermal soc;
+  m.Optional("ambient_c", ambient_c, kAmbientBounds);
+  YamlMap sink = m.RequiredMap("sink");
+  sink.Required("resistance_c_per_w", &soc.sink_resistance_c_per_w,
+                Bounds::Positive());
+  sink.Required("capacitance_j_per_c", &soc.sink_capacitance_j_per_c,
+                Bounds::Positive());
+  sink.CheckNoUnknownKeys();
+  *coupling_maps = m.OptionalMapList("coupling");
+  for (YamlMap& c : *coupling_maps) {
+    ThermalCoupling tc;
+    c.Required("a", &tc.a);
+    c.Required("b", &tc.b);
+    c.Required("resistance_c_per_w", &tc.resistance_c_per_w,
+               Bounds::Positive());
+    c.CheckNoUnknownKeys();
+    soc.couplings.push_back(std::move(tc));
+  }
+  m.CheckNoUnknownKeys();
+  return soc;
+}
+
+// Each coupling joins two distinct devices of the profile, each pair once.
+void CheckCouplings(const SocThermal& soc,
+                    const std::vector<YamlMap>& coupling_maps,
+                    const std::vector<DeviceSpec>& specs) {
+  auto known = [&](const std::string& name) {
+    return std::any_of(specs.begin(), specs.end(),
+                       [&](const DeviceSpec& s) { return s.name == name; });
+  };
+  for (size_t i = 0; i < soc.couplings.size(); ++i) {
+    const ThermalCoupling& c = soc.couplings[i];
+    const YamlMap& m = coupling_maps[i];
+    if (!known(c.a)) {
+      m.FailAt("a", absl::StrCat("'", c.a, "' is not a device of the profile"));
+      return;
+    }
+    if (!known(c.b)) {
+      m.FailAt("b", absl::StrCat("'", c.b, "' is not a device of the profile"));
+      return;
+    }
+    if (c.a == c.b) {
+      m.FailAt("b", "a coupling joins two different devices");
+      return;
+    }
+    for (size_t j = 0; j < i; ++j) {
+      const ThermalCoupling& o = soc.couplings[j];
+      if ((o.a == c.a && o.b == c.b) || (o.a == c.b && o.b == c.a)) {
+        m.FailAt("a", absl::StrCat("duplicate coupling ", c.a, "-", c.b,
+                                   " (first at ",
+                                   coupling_maps[j].PositionOf("a"), ")"));
+        return;
+      }
+    }
+  }
+}
 
 bool IsValidName(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -98,12 +160,22 @@ void ReadConversions(YamlMap& m, DeviceSpec* spec) {
   }
 }
 
-void ReadThermal(YamlMap m, DeviceSpec* spec) {
+// `network_ambient_c`: the top-level thermal block's ambient, when the
+// profile has one (then a device's own ambient_c is an error).
+void ReadThermal(YamlMap m, const double* network_ambient_c, DeviceSpec* spec) {
   m.Required("resistance_c_per_w", &spec->thermal_resistance_c_per_w,
              Bounds::Positive());
   m.Required("capacitance_j_per_c", &spec->thermal_capacitance_j_per_c,
              Bounds::Positive());
-  m.Optional("ambient_c", &spec->ambient_c, Bounds::Between(-50, 100));
+  if (network_ambient_c == nullptr) {
+    m.Optional("ambient_c", &spec->ambient_c, kAmbientBounds);
+  } else if (m.Has("ambient_c")) {
+    m.FailAt("ambient_c",
+             "the profile's top-level thermal block sets ambient_c for every "
+             "device; remove it here");
+  } else {
+    spec->ambient_c = *network_ambient_c;
+  }
   m.Optional("trip_passive_mc", &spec->trip_passive_mc, kTripMcBounds);
   m.Optional("trip_critical_mc", &spec->trip_critical_mc, kTripMcBounds);
   m.CheckNoUnknownKeys();
@@ -121,7 +193,7 @@ void ReadThermal(YamlMap m, DeviceSpec* spec) {
   }
 }
 
-DeviceSpec ReadDevice(YamlMap m) {
+DeviceSpec ReadDevice(YamlMap m, const double* network_ambient_c) {
   DeviceSpec spec;
   m.Required("name", &spec.name);
   if (m.ok() && !IsValidName(spec.name)) {
@@ -158,7 +230,7 @@ DeviceSpec ReadDevice(YamlMap m) {
              Bounds::AtLeast(0));
   m.Optional("dispatch_overhead_s", &spec.dispatch_overhead_s,
              Bounds::Between(0, 10));
-  ReadThermal(m.RequiredMap("thermal"), &spec);
+  ReadThermal(m.RequiredMap("thermal"), network_ambient_c, &spec);
   m.CheckNoUnknownKeys();
   return spec;
 }
@@ -170,13 +242,21 @@ absl::StatusOr<std::vector<DeviceSpec>> ParseProfile(std::string_view yaml,
   YamlMap root = YamlMap::Parse(yaml, source);
   std::string soc;
   root.Optional("soc", &soc);
+  std::optional<SocThermal> soc_thermal;
+  double network_ambient_c = 25;
+  std::vector<YamlMap> coupling_maps;
+  if (root.Has("thermal")) {
+    soc_thermal = ReadSocThermal(root.RequiredMap("thermal"),
+                                 &network_ambient_c, &coupling_maps);
+  }
   std::vector<YamlMap> entries = root.RequiredMapList("devices");
   if (root.ok() && entries.empty()) {
     root.FailAt("devices", "must list at least one device");
   }
   std::vector<DeviceSpec> specs;
   for (size_t i = 0; i < entries.size() && root.ok(); ++i) {
-    specs.push_back(ReadDevice(entries[i]));
+    specs.push_back(
+        ReadDevice(entries[i], soc_thermal ? &network_ambient_c : nullptr));
     for (size_t j = 0; j < i; ++j) {
       if (specs[j].name == specs[i].name) {
         entries[i].FailAt(
@@ -185,6 +265,10 @@ absl::StatusOr<std::vector<DeviceSpec>> ParseProfile(std::string_view yaml,
                          "' (first at ", entries[j].PositionOf("name"), ")"));
       }
     }
+  }
+  if (soc_thermal && root.ok()) {
+    CheckCouplings(*soc_thermal, coupling_maps, specs);
+    for (DeviceSpec& s : specs) s.soc_thermal = soc_thermal;
   }
   root.CheckNoUnknownKeys();
   if (!root.ok()) return root.status();
@@ -228,6 +312,24 @@ absl::Status ApplyDeviceOverrides(
     }
   }
   *specs = std::move(result);
+  return absl::OkStatus();
+}
+
+absl::Status ApplyAmbientOverride(double ambient_c,
+                                  std::vector<DeviceSpec>* specs) {
+  if (!kAmbientBounds.Contains(ambient_c)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ambient_c ", ambient_c, " must be ", kAmbientBounds.Describe()));
+  }
+  for (const DeviceSpec& s : *specs) {
+    if (ambient_c * 1000 >= s.trip_passive_mc) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ambient_c (", ambient_c,
+                       ") must be below the passive trip of device '", s.name,
+                       "' (", s.trip_passive_mc / 1000.0, " C)"));
+    }
+  }
+  for (DeviceSpec& s : *specs) s.ambient_c = ambient_c;
   return absl::OkStatus();
 }
 

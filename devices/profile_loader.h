@@ -5,6 +5,13 @@
 // Schema (units in the key names; see devices/profiles/rk3588.yaml):
 //
 //   soc: rk3588                  # optional, informational
+//   thermal:                     # optional: the SoC's shared RC network
+//     ambient_c: 25              # optional, default 25; every device's
+//     sink:                      # die + heat spreader + heatsink
+//       resistance_c_per_w: 10   # sink to ambient
+//       capacitance_j_per_c: 20
+//     coupling:                  # optional: direct paths between devices
+//       - {a: gpu0, b: npu0, resistance_c_per_w: 4}
 //   devices:                     # at least one
 //     - name: npu0               # unique; letters, digits, '_', '-', '.'
 //       kind: npu                # cpu | gpu | npu
@@ -25,15 +32,23 @@
 //       link_bw_bytes_per_s: 0         # optional, 0 = shared memory
 //       dispatch_overhead_s: 500e-6    # optional, default 0
 //       thermal:
-//         resistance_c_per_w: 10
-//         capacitance_j_per_c: 6
-//         ambient_c: 25                # optional, default 25
+//         resistance_c_per_w: 10       # to ambient; with a top-level
+//                                      # `thermal`, to the sink
+//         capacitance_j_per_c: 6       # the device's own (node's)
+//         ambient_c: 25                # optional, default 25; an error
+//                                      # with a top-level `thermal`
 //         trip_passive_mc: 85000       # optional, default 85000
 //         trip_critical_mc: 100000     # optional, default 100000
 //
 // Every key maps onto the DeviceSpec field of the same name (the thermal_
 // prefix dropped inside `thermal`); a precision left out of peak_ops_per_s
-// is unsupported (0).
+// is unsupported (0). Without a top-level `thermal` block each device is
+// its own first-order RC model to ambient (devices/simulated_power.h). With
+// one, the devices are nodes of one network (devices/thermal_network.h):
+// each node has its capacitance and its resistance to the shared sink, the
+// sink its own capacitance and resistance to ambient, and couplings join
+// device nodes; every DeviceSpec carries the block as soc_thermal and its
+// ambient_c as ambient_c.
 //
 // Stateless functions; safe to call from any thread.
 #ifndef JOULE_DEVICES_PROFILE_LOADER_H_
@@ -58,8 +73,9 @@ namespace joule {
 // increasing, no precision with a peak above 0, a conversion to a precision
 // without a peak or not a precision name, bandwidth <= 0, efficiencies
 // outside (0, 1], RC constants <= 0, passive trip not below critical, ambient
-// not below the passive trip. A missing required key is reported at the
-// device entry.
+// not below the passive trip, a device ambient_c beside a top-level
+// `thermal`, a coupling naming an unknown device, the same device twice or a
+// pair already coupled. A missing required key is reported at the entry.
 absl::StatusOr<std::vector<DeviceSpec>> ParseProfile(std::string_view yaml,
                                                      std::string_view source);
 
@@ -78,6 +94,12 @@ std::string_view DefaultProfileYaml();
 absl::Status ApplyDeviceOverrides(
     const std::map<std::string, DeviceOverride>& overrides,
     std::vector<DeviceSpec>* specs);
+
+// Sets every spec's ambient_c (a scenario's hot-box override; with a shared
+// network it is the network's ambient). InvalidArgument, `specs` unchanged,
+// outside [-50, 100] C or not below some device's passive trip.
+absl::Status ApplyAmbientOverride(double ambient_c,
+                                  std::vector<DeviceSpec>* specs);
 
 // The devices a policy describes: its profile file (the embedded default
 // when policy.device_profile is empty) with its overrides applied.

@@ -398,6 +398,137 @@ TEST(ApplyDeviceOverridesTest, PassiveMustStayBelowCritical) {
             "below trip_critical_mc (80000)");
 }
 
+// kValidDevice plus a second device, npu0, under a top-level block `head`.
+std::string TwoDevicesUnder(const std::string& head) {
+  std::string second = std::string(kValidDevice).substr(sizeof("devices:"));
+  second.replace(second.find("cpu0"), 4, "npu0");
+  return head + kValidDevice + second;
+}
+
+constexpr char kNetwork[] = R"(thermal:
+  ambient_c: 40
+  sink: {resistance_c_per_w: 10, capacitance_j_per_c: 20}
+  coupling:
+    - {a: cpu0, b: npu0, resistance_c_per_w: 4}
+)";
+
+TEST(ProfileThermalNetworkTest, TopLevelBlockReachesEverySpec) {
+  absl::StatusOr<std::vector<DeviceSpec>> specs =
+      ParseProfile(TwoDevicesUnder(kNetwork), "p.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  ASSERT_EQ(specs->size(), 2u);
+  for (const DeviceSpec& d : *specs) {
+    ASSERT_TRUE(d.soc_thermal.has_value()) << d.name;
+    EXPECT_EQ(d.ambient_c, 40) << d.name;  // the network's
+    EXPECT_EQ(d.soc_thermal->sink_resistance_c_per_w, 10);
+    EXPECT_EQ(d.soc_thermal->sink_capacitance_j_per_c, 20);
+    ASSERT_EQ(d.soc_thermal->couplings.size(), 1u);
+    EXPECT_EQ(d.soc_thermal->couplings[0].a, "cpu0");
+    EXPECT_EQ(d.soc_thermal->couplings[0].b, "npu0");
+    EXPECT_EQ(d.soc_thermal->couplings[0].resistance_c_per_w, 4);
+    EXPECT_EQ(d.thermal_resistance_c_per_w, 10);  // now to the sink
+  }
+  // Without the block: independent RC models, as before.
+  specs = ParseProfile(kValidDevice, "p.yaml");
+  ASSERT_TRUE(specs.ok());
+  EXPECT_FALSE((*specs)[0].soc_thermal.has_value());
+}
+
+TEST(ProfileThermalNetworkTest, ErrorsNameTheKey) {
+  struct Case {
+    std::string yaml;
+    const char* error;
+  } cases[] = {
+      {TwoDevicesUnder("thermal: {ambient_c: 30}\n"),
+       "thermal: missing required key 'sink'"},
+      {TwoDevicesUnder("thermal:\n  sink: {resistance_c_per_w: 10}\n"),
+       "thermal.sink: missing required key 'capacitance_j_per_c'"},
+      {TwoDevicesUnder("thermal:\n  sink: {resistance_c_per_w: 0, "
+                       "capacitance_j_per_c: 1}\n"),
+       "thermal.sink.resistance_c_per_w: must be > 0"},
+      {TwoDevicesUnder("thermal:\n  sink: {resistance_c_per_w: 1, "
+                       "capacitance_j_per_c: 1}\n  fan: true\n"),
+       "p.yaml:3:3: unknown key 'fan' in 'thermal'"},
+      {TwoDevicesUnder("thermal:\n  sink: {resistance_c_per_w: 1, "
+                       "capacitance_j_per_c: 1}\n  coupling:\n"
+                       "    - {a: cpu0, b: gpu9, resistance_c_per_w: 4}\n"),
+       "thermal.coupling[0].b: 'gpu9' is not a device of the profile"},
+      {TwoDevicesUnder("thermal:\n  sink: {resistance_c_per_w: 1, "
+                       "capacitance_j_per_c: 1}\n  coupling:\n"
+                       "    - {a: cpu0, b: cpu0, resistance_c_per_w: 4}\n"),
+       "thermal.coupling[0].b: a coupling joins two different devices"},
+      {TwoDevicesUnder("thermal:\n  sink: {resistance_c_per_w: 1, "
+                       "capacitance_j_per_c: 1}\n  coupling:\n"
+                       "    - {a: cpu0, b: npu0, resistance_c_per_w: 4}\n"
+                       "    - {a: npu0, b: cpu0, resistance_c_per_w: 2}\n"),
+       "p.yaml:5:11: thermal.coupling[1].a: duplicate coupling npu0-cpu0 "
+       "(first at 4:11)"},
+      {TwoDevicesUnder("thermal:\n  sink: {resistance_c_per_w: 1, "
+                       "capacitance_j_per_c: 1}\n  coupling:\n"
+                       "    - {a: cpu0, b: npu0}\n"),
+       "thermal.coupling[0]: missing required key 'resistance_c_per_w'"},
+      // A device's own ambient beside the network's.
+      {"thermal:\n  sink: {resistance_c_per_w: 1, capacitance_j_per_c: 1}\n" +
+           WithLine("    thermal:",
+                    "    thermal: {resistance_c_per_w: 1, "
+                    "capacitance_j_per_c: 1, ambient_c: 30}"),
+       "devices[0].thermal.ambient_c: the profile's top-level thermal block "
+       "sets ambient_c for every device; remove it here"},
+      // The network's ambient must be below every passive trip.
+      {TwoDevicesUnder("thermal:\n  ambient_c: 90\n  sink: "
+                       "{resistance_c_per_w: 1, capacitance_j_per_c: 1}\n"),
+       "devices[0].thermal.trip_passive_mc: ambient_c (90) must be below the "
+       "passive trip (85 C)"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(ErrorOf(c.yaml), HasSubstr(c.error)) << c.yaml;
+  }
+}
+
+TEST(ProfileThermalNetworkTest, EmbeddedProfileIsOneNetwork) {
+  absl::StatusOr<std::vector<DeviceSpec>> specs =
+      ParseProfile(DefaultProfileYaml(), "rk3588.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  for (const DeviceSpec& d : *specs) {
+    ASSERT_TRUE(d.soc_thermal.has_value()) << d.name;
+    EXPECT_EQ(d.ambient_c, 25);
+  }
+  const SocThermal& soc = *(*specs)[0].soc_thermal;
+  // The profile's derivation: idle (static power only) puts the sink at
+  // 25 + 1.0 * R = 35 C; τ_sink = R * C = 200 s.
+  double static_w = 0;
+  for (const DeviceSpec& d : *specs) static_w += d.static_power_w;
+  EXPECT_NEAR(25 + static_w * soc.sink_resistance_c_per_w, 35, 1e-9);
+  EXPECT_NEAR(soc.sink_resistance_c_per_w * soc.sink_capacitance_j_per_c, 200,
+              1e-9);
+  ASSERT_EQ(soc.couplings.size(), 1u);
+  EXPECT_EQ(soc.couplings[0].a, "gpu0");
+  EXPECT_EQ(soc.couplings[0].b, "npu0");
+}
+
+TEST(ApplyAmbientOverrideTest, SetsEveryDeviceOrNone) {
+  absl::StatusOr<std::vector<DeviceSpec>> specs =
+      ParseProfile(DefaultProfileYaml(), "rk3588.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  ASSERT_TRUE(ApplyAmbientOverride(45, &*specs).ok());
+  for (const DeviceSpec& d : *specs) EXPECT_EQ(d.ambient_c, 45) << d.name;
+  struct Case {
+    double ambient_c;
+    const char* error;
+  } cases[] = {
+      {85,
+       "ambient_c (85) must be below the passive trip of device 'cpu0' "
+       "(85 C)"},
+      {-60, "ambient_c -60 must be"},
+  };
+  for (const Case& c : cases) {
+    absl::Status s = ApplyAmbientOverride(c.ambient_c, &*specs);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.error));
+    EXPECT_EQ(Find(*specs, "npu0").ambient_c, 45);  // unchanged on error
+  }
+}
+
 TEST(LoadDevicesForPolicyTest, EmbeddedProfileWithOverrides) {
   Policy policy;
   policy.device_overrides["npu0"] = {80000, 95000};

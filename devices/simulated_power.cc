@@ -38,7 +38,8 @@ class SimulatedActuator final : public Actuator {
 }  // namespace
 
 std::shared_ptr<SimulatedPowerModel> SimulatedPowerModel::Create(
-    const DeviceSpec& spec, Clock* clock, const Executor* executor) {
+    const DeviceSpec& spec, Clock* clock, const Executor* executor,
+    std::shared_ptr<ThermalNetwork> network) {
   if (spec.pstates.empty() || clock == nullptr || executor == nullptr) {
     std::fprintf(stderr,
                  "SimulatedPowerModel for %s: needs P-states, a clock and an "
@@ -46,24 +47,44 @@ std::shared_ptr<SimulatedPowerModel> SimulatedPowerModel::Create(
                  spec.name.c_str());
     std::abort();
   }
+  const int node = network ? network->NodeIndex(spec.name) : -1;
+  if (network && node < 0) {
+    std::fprintf(stderr,
+                 "SimulatedPowerModel for %s: the thermal network has no "
+                 "node of that name\n",
+                 spec.name.c_str());
+    std::abort();
+  }
   // Not make_shared: the constructor is private so every model is owned by a
   // shared_ptr, which MakeSensor()/MakeActuator() rely on.
-  return std::shared_ptr<SimulatedPowerModel>(
-      new SimulatedPowerModel(spec, clock, executor));
+  std::shared_ptr<SimulatedPowerModel> model(
+      new SimulatedPowerModel(spec, clock, executor, network, node));
+  if (network) network->Attach(node, model.get());
+  return model;
 }
 
-SimulatedPowerModel::SimulatedPowerModel(const DeviceSpec& spec, Clock* clock,
-                                         const Executor* executor)
-    : spec_(spec), clock_(clock), executor_(executor) {
+SimulatedPowerModel::SimulatedPowerModel(
+    const DeviceSpec& spec, Clock* clock, const Executor* executor,
+    std::shared_ptr<ThermalNetwork> network, int node)
+    : spec_(spec),
+      clock_(clock),
+      executor_(executor),
+      network_(std::move(network)),
+      node_(node) {
   absl::MutexLock l(&mu_);
   pstate_ = spec_.max_pstate();
-  temp_c_ = spec_.ambient_c;
+  temp_c_ = network_ ? network_->spec().ambient_c : spec_.ambient_c;
   integrated_at_ = read_at_ = clock_->Now();
   integrated_busy_ = read_busy_ = executor_->BusyTime();
   last_reading_.utilization = 0;
   last_reading_.temp_mc = static_cast<int32_t>(std::lround(temp_c_ * 1000));
   last_reading_.power_w = spec_.static_power_w;
   last_reading_.energy_j = 0;
+}
+
+SimulatedPowerModel::~SimulatedPowerModel() {
+  // Charges the last interval to the node, then stops heating it.
+  if (network_) network_->Detach(node_);
 }
 
 std::unique_ptr<Sensor> SimulatedPowerModel::MakeSensor() {
@@ -74,9 +95,9 @@ std::unique_ptr<Actuator> SimulatedPowerModel::MakeActuator() {
   return std::make_unique<SimulatedActuator>(shared_from_this());
 }
 
-void SimulatedPowerModel::IntegrateLocked(TimePoint now) {
+double SimulatedPowerModel::IntegrateLocked(TimePoint now) {
   const Duration busy = executor_->BusyTime();
-  if (now <= integrated_at_) return;
+  if (now <= integrated_at_) return spec_.static_power_w;
   const double dt_s = ToSeconds(now - integrated_at_);
   const double util =
       std::clamp(ToSeconds(busy - integrated_busy_) / dt_s, 0.0, 1.0);
@@ -84,22 +105,27 @@ void SimulatedPowerModel::IntegrateLocked(TimePoint now) {
       spec_.static_power_w + spec_.pstates[pstate_].dynamic_power_w * util;
   energy_j_ += power_w * dt_s;
 
-  const double t_ss_c =
-      spec_.ambient_c + power_w * spec_.thermal_resistance_c_per_w;
-  const double tau_s =
-      spec_.thermal_resistance_c_per_w * spec_.thermal_capacitance_j_per_c;
-  temp_c_ = tau_s > 0 ? t_ss_c + (temp_c_ - t_ss_c) * std::exp(-dt_s / tau_s)
-                      : t_ss_c;
+  if (!network_) {
+    const double t_ss_c =
+        spec_.ambient_c + power_w * spec_.thermal_resistance_c_per_w;
+    const double tau_s =
+        spec_.thermal_resistance_c_per_w * spec_.thermal_capacitance_j_per_c;
+    temp_c_ = tau_s > 0 ? t_ss_c + (temp_c_ - t_ss_c) * std::exp(-dt_s / tau_s)
+                        : t_ss_c;
+  }
 
   integrated_at_ = now;
   integrated_busy_ = busy;
+  return power_w;
 }
 
-absl::StatusOr<SensorReading> SimulatedPowerModel::Read() {
+double SimulatedPowerModel::ChargeTo(TimePoint to) {
   absl::MutexLock l(&mu_);
-  const TimePoint now = clock_->Now();
+  return IntegrateLocked(to);
+}
+
+SensorReading SimulatedPowerModel::ReadLocked(TimePoint now) {
   if (now <= read_at_) return last_reading_;  // no time has passed
-  IntegrateLocked(now);
   const double dt_s = ToSeconds(now - read_at_);
   SensorReading r;
   r.utilization =
@@ -114,16 +140,41 @@ absl::StatusOr<SensorReading> SimulatedPowerModel::Read() {
   return r;
 }
 
+absl::StatusOr<SensorReading> SimulatedPowerModel::Read() {
+  if (!network_) {
+    absl::MutexLock l(&mu_);
+    const TimePoint now = clock_->Now();
+    if (now <= read_at_) return last_reading_;
+    IntegrateLocked(now);
+    return ReadLocked(now);
+  }
+  // The network charges every node (this one too) to `now` first.
+  SensorReading r;
+  network_->Advance([&](TimePoint now, absl::Span<const double> temp_c) {
+    absl::MutexLock l(&mu_);
+    temp_c_ = temp_c[node_];
+    r = ReadLocked(now);
+  });
+  return r;
+}
+
 absl::Status SimulatedPowerModel::SetPState(int pstate) {
   if (pstate < 0 || pstate > spec_.max_pstate()) {
     return absl::InvalidArgumentError(absl::StrCat(spec_.name, ": P-state ",
                                                    pstate, " out of range [0, ",
                                                    spec_.max_pstate(), "]"));
   }
-  absl::MutexLock l(&mu_);
   // Charge the time so far at the old P-state before switching.
-  IntegrateLocked(clock_->Now());
-  pstate_ = pstate;
+  if (!network_) {
+    absl::MutexLock l(&mu_);
+    IntegrateLocked(clock_->Now());
+    pstate_ = pstate;
+    return absl::OkStatus();
+  }
+  network_->Advance([&](TimePoint, absl::Span<const double>) {
+    absl::MutexLock l(&mu_);
+    pstate_ = pstate;
+  });
   return absl::OkStatus();
 }
 

@@ -1,22 +1,28 @@
-// SimulatedPowerModel: the power and first-order RC thermal model of one
-// simulated device, shared by its Sensor (reads utilisation, power, energy,
-// temperature) and its Actuator (sets the P-state).
+// SimulatedPowerModel: the power and thermal model of one simulated device,
+// shared by its Sensor (reads utilisation, power, energy, temperature) and
+// its Actuator (sets the P-state). Its temperature is either its own
+// first-order RC model (below) or, when it is given the SoC's
+// ThermalNetwork (devices/thermal_network.h), its node's there: the model
+// is that node's heat source, and every Read() integrates the whole network.
 //
 // Over each interval dt with the P-state fixed (a SetPState() first closes
 // the interval at the old P-state, so a change is charged from its instant):
 //   util   = Δbusy / dt, clamped to [0, 1]    (busy from Executor::BusyTime)
 //   P      = P_static + P_dyn(pstate) · util
 //   E     += P · dt
-//   T_ss   = T_amb + P · R
+//   T_ss   = T_amb + P · R                         (no network)
 //   T      = T_ss + (T − T_ss) · exp(−dt / (R·C))
 // the exact solution of dT/dt = (P·R − (T − T_amb)) / (R·C) for constant P
-// (T jumps to T_ss when R·C = 0). A Read() reports util and mean power since
+// (T jumps to T_ss when R·C = 0). With a network, P is the node's power over
+// the network's step, every node stepping over the same intervals (the
+// network's formula). A Read() reports util and mean power since
 // the previous Read(), cumulative energy, and temp_mc = round(T · 1000).
 // The device starts cold (T = T_amb) at its highest P-state, as Device does.
 //
 // Thread-safe: Read() and SetPState() may be called from any thread. The
-// sensor and actuator share ownership of the model; `clock` and `executor`
-// must outlive it.
+// sensor and actuator share ownership of the model (and of its network);
+// `clock` and `executor` must outlive it. Lock order: the network's lock,
+// then the model's.
 #ifndef JOULE_DEVICES_SIMULATED_POWER_H_
 #define JOULE_DEVICES_SIMULATED_POWER_H_
 
@@ -30,16 +36,22 @@
 #include "devices/device_spec.h"
 #include "devices/executor.h"
 #include "devices/sensor.h"
+#include "devices/thermal_network.h"
 
 namespace joule {
 
 class SimulatedPowerModel
-    : public std::enable_shared_from_this<SimulatedPowerModel> {
+    : public std::enable_shared_from_this<SimulatedPowerModel>,
+      private ThermalNetwork::HeatSource {
  public:
-  // REQUIRES: spec.pstates non-empty; clock and executor non-null.
-  static std::shared_ptr<SimulatedPowerModel> Create(const DeviceSpec& spec,
-                                                     Clock* clock,
-                                                     const Executor* executor);
+  // `network` null: the device's own RC model. Otherwise the model heats
+  // the network's node named spec.name until it is destroyed.
+  // REQUIRES: spec.pstates non-empty; clock and executor non-null; network
+  // null or with a free node named spec.name, on the same clock.
+  static std::shared_ptr<SimulatedPowerModel> Create(
+      const DeviceSpec& spec, Clock* clock, const Executor* executor,
+      std::shared_ptr<ThermalNetwork> network = nullptr);
+  ~SimulatedPowerModel() override;
 
   SimulatedPowerModel(const SimulatedPowerModel&) = delete;
   SimulatedPowerModel& operator=(const SimulatedPowerModel&) = delete;
@@ -56,15 +68,25 @@ class SimulatedPowerModel
 
  private:
   SimulatedPowerModel(const DeviceSpec& spec, Clock* clock,
-                      const Executor* executor);
+                      const Executor* executor,
+                      std::shared_ptr<ThermalNetwork> network, int node);
 
-  // Advances power, energy and temperature to `now` at the current P-state.
-  // REQUIRES: mu_ held.
-  void IntegrateLocked(TimePoint now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // ThermalNetwork::HeatSource: IntegrateLocked(to)'s power.
+  double ChargeTo(TimePoint to) override;
+
+  // Advances power and energy (and, without a network, temperature) to
+  // `now` at the current P-state; returns the mean power over the interval
+  // (the static power when no time has passed). REQUIRES: mu_ held.
+  double IntegrateLocked(TimePoint now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The reading at `now`, integrated to `now` and with temp_c_ current;
+  // moves the previous-read marks to `now`. REQUIRES: mu_ held.
+  SensorReading ReadLocked(TimePoint now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const DeviceSpec spec_;
   Clock* const clock_;
   const Executor* const executor_;
+  const std::shared_ptr<ThermalNetwork> network_;  // may be null
+  const int node_;                                 // in network_, or -1
 
   mutable absl::Mutex mu_;
   int pstate_ ABSL_GUARDED_BY(mu_);

@@ -158,5 +158,104 @@ TEST_F(SimulatedPowerTest, ZeroThermalCapacitanceJumpsToSteadyState) {
   EXPECT_EQ(r->temp_mc, 43000);
 }
 
+// Two devices (gpu0, npu0, TestSpec's power) on one sink: each node
+// C = 1 J/°C, R = 1 °C/W to the sink; the sink C = 20 J/°C, R = 2 °C/W to
+// ambient (τ_sink ≈ 40 s). `coupling_r` > 0 also joins the two directly.
+ThermalNetworkSpec TwoOnSink(double coupling_r) {
+  ThermalNetworkSpec n;
+  n.ambient_c = 25;
+  n.nodes = {{"gpu0", 1, 0}, {"npu0", 1, 0}, {"sink", 20, 2}};
+  n.links = {{0, 2, 1}, {1, 2, 1}};
+  if (coupling_r > 0) n.links.push_back({0, 1, coupling_r});
+  return n;
+}
+
+// Reads the NPU (idle, static 1 W) after the GPU ran `gpu_busy` of 400 s.
+double IdleNpuCelsius(double coupling_r, bool gpu_busy) {
+  ManualClock clock;
+  FakeBusyExecutor gpu_exec, npu_exec;
+  std::shared_ptr<ThermalNetwork> net =
+      *ThermalNetwork::Create(TwoOnSink(coupling_r), &clock);
+  DeviceSpec gpu = TestSpec(), npu = TestSpec();
+  gpu.name = "gpu0";
+  npu.name = "npu0";
+  auto gpu_model = SimulatedPowerModel::Create(gpu, &clock, &gpu_exec, net);
+  auto npu_model = SimulatedPowerModel::Create(npu, &clock, &npu_exec, net);
+  for (int i = 0; i < 400; ++i) {
+    if (gpu_busy) gpu_exec.busy += seconds(1);
+    clock.Advance(seconds(1));
+    EXPECT_TRUE(gpu_model->Read().ok());  // the GPU's reads advance it all
+  }
+  absl::StatusOr<SensorReading> r = npu_model->Read();
+  EXPECT_TRUE(r.ok());
+  // The NPU was charged for its own (idle) power throughout.
+  EXPECT_DOUBLE_EQ(r->energy_j, 400.0);
+  EXPECT_DOUBLE_EQ(r->power_w, 1.0);
+  return r->temp_mc / 1000.0;
+}
+
+TEST(SimulatedPowerNetworkTest, GpuHeatRaisesTheIdleNpu) {
+  // Steady state (10 τ_sink): the sink carries both devices' power to
+  // ambient: T_sink = 25 + (P_gpu + 1) · 2; the idle NPU sits 1 · 1 above
+  // it without a coupling, and higher with one.
+  struct Case {
+    double coupling_r;
+    bool gpu_busy;
+    double want_c;  // 0: only above the uncoupled case
+  } cases[] = {
+      {0, false, 25 + 2 * 2 + 1},  // GPU idle, 1 W: sink 29, NPU 30
+      {0, true, 25 + 10 * 2 + 1},  // GPU busy, 9 W: sink 45, NPU 46
+  };
+  for (const Case& c : cases) {
+    EXPECT_NEAR(IdleNpuCelsius(c.coupling_r, c.gpu_busy), c.want_c, 0.01)
+        << c.coupling_r << " " << c.gpu_busy;
+  }
+  EXPECT_GT(IdleNpuCelsius(4, true), IdleNpuCelsius(0, true) + 0.5);
+}
+
+TEST(SimulatedPowerNetworkTest, NodeTemperatureIsTheNetworksExactStep) {
+  ManualClock clock;
+  FakeBusyExecutor exec;
+  std::shared_ptr<ThermalNetwork> net =
+      *ThermalNetwork::Create(TwoOnSink(0), &clock);
+  DeviceSpec gpu = TestSpec();
+  gpu.name = "gpu0";
+  auto model = SimulatedPowerModel::Create(gpu, &clock, &exec, net);
+  ASSERT_TRUE(model->SetPState(0).ok());
+  exec.busy += seconds(5);
+  clock.Advance(seconds(5));              // busy at P0: 1 + 2 = 3 W
+  ASSERT_TRUE(model->SetPState(1).ok());  // charges the 5 s at P0
+  exec.busy += seconds(5);
+  clock.Advance(seconds(5));  // busy at P1: 9 W
+  absl::StatusOr<SensorReading> r = model->Read();
+  ASSERT_TRUE(r.ok());
+  EXPECT_DOUBLE_EQ(r->energy_j, 3 * 5 + 9 * 5);
+
+  absl::StatusOr<ThermalModes> modes = SolveThermalNetwork(TwoOnSink(0));
+  ASSERT_TRUE(modes.ok());
+  std::vector<double> t(3, 25.0);
+  ThermalStep(*modes, std::vector<double>{3, 0, 0}, 5, &t);  // npu0 unattached
+  ThermalStep(*modes, std::vector<double>{9, 0, 0}, 5, &t);
+  EXPECT_EQ(r->temp_mc, std::lround(t[0] * 1000));
+  EXPECT_EQ(net->TempC(2), t[2]);
+}
+
+TEST(SimulatedPowerNetworkTest, ADestroyedModelStopsHeatingItsNode) {
+  ManualClock clock;
+  FakeBusyExecutor exec;
+  std::shared_ptr<ThermalNetwork> net =
+      *ThermalNetwork::Create(TwoOnSink(0), &clock);
+  DeviceSpec gpu = TestSpec();
+  gpu.name = "gpu0";
+  auto model = SimulatedPowerModel::Create(gpu, &clock, &exec, net);
+  exec.busy += seconds(100);
+  clock.Advance(seconds(100));
+  model.reset();  // charges its 100 s at 9 W, then detaches
+  const double hot = net->TempC(2);
+  EXPECT_GT(hot, 40);
+  clock.Advance(seconds(1000));
+  EXPECT_NEAR(net->TempC(2), 25, 0.01);  // cooled to ambient, unheated
+}
+
 }  // namespace
 }  // namespace joule

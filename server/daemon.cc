@@ -201,6 +201,10 @@ absl::Status Daemon::MakeDevices(const std::vector<DeviceSpec>& specs,
     spdlog::info("{}", host->Summary());
   }
   LoadOnnxRuntime(specs, policy);
+  absl::StatusOr<std::shared_ptr<ThermalNetwork>> thermal =
+      ThermalNetwork::ForDevices(specs, clock_);
+  if (!thermal.ok()) return thermal.status();
+  thermal_network_ = *std::move(thermal);
   for (const DeviceSpec& spec : specs) {
     std::unique_ptr<Device> device;
     std::string why = "no execution provider named in the profile";
@@ -219,7 +223,8 @@ absl::Status Daemon::MakeDevices(const std::vector<DeviceSpec>& specs,
     if (!device) {
       // No hardware backend for this device here: simulated from its
       // profile, and reported as simulated everywhere, with why.
-      device = MakeSimulatedDevice(spec, clock_, why);
+      device = MakeSimulatedDevice(
+          spec, clock_, why, spec.soc_thermal ? thermal_network_ : nullptr);
       spdlog::info("device {} ({}): {} P-states up to {} MHz, simulated: {}",
                    spec.name, std::string(DeviceKindName(spec.kind)),
                    spec.pstates.size(), spec.pstates.back().freq_khz / 1000,
@@ -296,7 +301,9 @@ std::unique_ptr<Device> Daemon::MakeOrtDevice(const DeviceSpec& profile_spec,
                                ho);  // logs its own line
   }
   if (!device) {
-    device = MakeDeviceWithSimulatedPower(spec, clock_, std::move(exec), note);
+    device = MakeDeviceWithSimulatedPower(
+        spec, clock_, std::move(exec), note,
+        profile_spec.soc_thermal ? thermal_network_ : nullptr);
     spdlog::info(
         "device {} ({}): runs ONNX models on this host ({}); power, "
         "temperature and P-states simulated from the profile",

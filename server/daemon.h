@@ -22,6 +22,7 @@
 #include "core/work_queue.h"
 #include "devices/device.h"
 #include "devices/host_cpu.h"
+#include "devices/thermal_network.h"
 #include "governor/governor.h"
 #include "models/model_registry.h"
 #include "scheduler/scheduler.h"
@@ -98,7 +99,8 @@ class Daemon {
   // whose profile names an execution provider run models on ONNX Runtime
   // (the first CPU is the host's, with its real cpufreq, thermal and RAPL
   // backends where present); the others, and any whose provider this host
-  // or library lacks, are simulated from the profile and say why.
+  // or library lacks, are simulated from the profile and say why. Simulated
+  // power heats the profile's shared thermal network, when it has one.
   absl::Status MakeDevices(const std::vector<DeviceSpec>& specs,
                            const OnnxRuntimePolicy& policy);
   // A device running models on ONNX Runtime with spec.provider; null
@@ -125,6 +127,9 @@ class Daemon {
   // device's name (each owned by its Device).
   std::vector<std::pair<std::string, ModelExecutor*>> model_executors_;
   bool host_cpu_taken_ = false;
+  // The profile's shared thermal network, heated by the devices whose
+  // power is simulated; null when the profile has none.
+  std::shared_ptr<ThermalNetwork> thermal_network_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Governor> governor_;
   // Runs the calls that read files or analyse models (RegisterModel,

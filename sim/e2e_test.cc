@@ -5,7 +5,9 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_split.h"
 #include "core/policy_loader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -110,6 +112,43 @@ TEST_F(ReferenceScenarioTest, WrittenTraceReplaysToTheSameResults) {
   EXPECT_EQ(replayed->comparison, generated->comparison);
   EXPECT_EQ(replayed->trace_csv, generated->trace_csv);
   EXPECT_THAT(replayed->markdown, HasSubstr("(trace " + path + ")"));
+}
+
+// summary.csv's max_temp_c of its first run.
+double FirstRunMaxTempC(const SimOutputs& out) {
+  for (const auto& [name, content] : out.files) {
+    if (name != "summary.csv") continue;
+    std::vector<std::string> header =
+        absl::StrSplit(content.substr(0, content.find('\n')), ',');
+    const std::string row = content.substr(content.find('\n') + 1);
+    std::vector<std::string> values =
+        absl::StrSplit(row.substr(0, row.find('\n')), ',');
+    for (size_t i = 0; i < header.size() && i < values.size(); ++i) {
+      if (header[i] == "max_temp_c") return std::stod(values[i]);
+    }
+  }
+  ADD_FAILURE() << "no summary.csv with max_temp_c";
+  return 0;
+}
+
+TEST_F(ReferenceScenarioTest, AmbientOverrideWarmsTheBoxAndIsBounded) {
+  Scenario sc = scenario_;
+  sc.duration_s = 10;
+  absl::StatusOr<SimOutputs> room = RunScenario(sc, policy_, SimOptions{});
+  ASSERT_TRUE(room.ok()) << room.status();
+  sc.ambient_c = 45;
+  absl::StatusOr<SimOutputs> hot = RunScenario(sc, policy_, SimOptions{});
+  ASSERT_TRUE(hot.ok()) << hot.status();
+  // The same 10 s of work, 20 C warmer air: every node starts 20 C higher.
+  EXPECT_LT(FirstRunMaxTempC(*room), 45);
+  EXPECT_GE(FirstRunMaxTempC(*hot), 45);
+  EXPECT_NEAR(FirstRunMaxTempC(*hot) - FirstRunMaxTempC(*room), 20, 0.5);
+
+  sc.ambient_c = 85;
+  absl::StatusOr<SimOutputs> trip = RunScenario(sc, policy_, SimOptions{});
+  EXPECT_EQ(trip.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(trip.status().message()),
+              HasSubstr("must be below the passive trip"));
 }
 
 TEST_F(ReferenceScenarioTest, OtherWorkloadKindsRun) {

@@ -33,14 +33,26 @@ struct RunOutput {
   std::vector<Arrival> issued;  // first run only
 };
 
-absl::StatusOr<std::vector<DeviceSpec>> Devices(const Scenario& sc,
-                                                const Policy& policy) {
+absl::StatusOr<std::vector<DeviceSpec>> ProfileDevices(const Scenario& sc,
+                                                       const Policy& policy) {
   if (sc.profile.empty()) return LoadDevicesForPolicy(policy);
   absl::StatusOr<std::vector<DeviceSpec>> specs = LoadProfileFile(sc.profile);
   if (!specs.ok()) return specs.status();
   if (absl::Status s = ApplyDeviceOverrides(policy.device_overrides, &*specs);
       !s.ok()) {
     return s;
+  }
+  return specs;
+}
+
+// The scenario's devices: its profile's, at its ambient_c when it sets one.
+absl::StatusOr<std::vector<DeviceSpec>> Devices(const Scenario& sc,
+                                                const Policy& policy) {
+  absl::StatusOr<std::vector<DeviceSpec>> specs = ProfileDevices(sc, policy);
+  if (!specs.ok() || !sc.ambient_c) return specs;
+  if (absl::Status s = ApplyAmbientOverride(*sc.ambient_c, &*specs); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(sc.source, ": ", s.message()));
   }
   return specs;
 }

@@ -147,6 +147,11 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view yaml,
   if (!sc.profile.empty() && sc.profile[0] != '/') {
     sc.profile = DirOf(source) + sc.profile;
   }
+  if (root.Has("ambient_c")) {
+    double ambient_c = 25;
+    root.Optional("ambient_c", &ambient_c, Bounds::Between(-50, 100));
+    sc.ambient_c = ambient_c;
+  }
   root.Optional("target_utilization", &sc.target_utilization,
                 Bounds::Between(0, 100));
   ReadWorkload(root.OptionalMap("workload"), &sc.workload);

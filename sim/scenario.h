@@ -7,6 +7,8 @@
 //   seed: 1                     # default seed; joule-sim --seed overrides
 //   profile: ""                 # device profile YAML, relative to this file;
 //                               # empty: the policy's (default: RK3588-class)
+//   ambient_c: 45               # optional: every device's ambient (°C), over
+//                               # the profile's (a hot enclosure)
 //   target_utilization: 0.6     # 0: model rates as given; see workload.h
 //   workload:
 //     kind: poisson             # poisson | bursty | diurnal | single_stream
@@ -68,6 +70,7 @@ struct Scenario {
   double duration_s = 60;
   uint64_t seed = 1;
   std::string profile;  // resolved path; empty: the policy's profile
+  std::optional<double> ambient_c;  // over the profile's; must be below trips
   double target_utilization = 0;
   WorkloadParams workload;
   std::vector<ModelSpec> models;

@@ -27,16 +27,32 @@ TEST(ScenarioTest, ReferenceScenarioParses) {
   EXPECT_EQ(s->target_utilization, 0.6);
   EXPECT_EQ(s->workload.kind, WorkloadKind::kPoisson);
   EXPECT_TRUE(s->profile.empty());
+  EXPECT_FALSE(s->ambient_c.has_value());
   ASSERT_EQ(s->models.size(), 4u);
   EXPECT_EQ(s->models[0].name, "camera_detector");
   EXPECT_EQ(s->models[0].priority_class, PriorityClass::kRealtime);
   EXPECT_EQ(s->models[2].allowed_kinds.size(), 2u);  // ocr: cpu, gpu
 }
 
+TEST(ScenarioTest, ThermalScenariosParse) {
+  const char* dir = std::getenv("JOULE_SOURCE_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "JOULE_SOURCE_DIR not set";
+  absl::StatusOr<Scenario> hot =
+      LoadScenarioFile(std::string(dir) + "/sim/scenarios/rk3588_hot_45c.yaml");
+  ASSERT_TRUE(hot.ok()) << hot.status();
+  EXPECT_EQ(hot->ambient_c, 45);
+  absl::StatusOr<Scenario> passive = LoadScenarioFile(
+      std::string(dir) + "/sim/scenarios/rk3588_passive_sustained.yaml");
+  ASSERT_TRUE(passive.ok()) << passive.status();
+  EXPECT_FALSE(passive->ambient_c.has_value());  // the profile's 25 C
+  EXPECT_EQ(passive->target_utilization, 1.75);
+}
+
 TEST(ScenarioTest, DefaultsOverridesAndCustomModels) {
   absl::StatusOr<Scenario> s = ParseScenario(R"(
 duration_s: 30
 profile: boards/x.yaml
+ambient_c: 45
 workload: {kind: bursty, on_s: 2, off_s: 3}
 models:
   - {name: wake_word, rate_per_s: 5, class: batch, deadline_ms: 0,
@@ -52,6 +68,7 @@ models:
   EXPECT_EQ(s->name, "s");  // the file's stem
   EXPECT_EQ(s->seed, 1u);
   EXPECT_EQ(s->profile, "dir/boards/x.yaml");  // relative to the scenario
+  EXPECT_EQ(s->ambient_c, 45);
   EXPECT_EQ(s->workload.on_s, 2);
   const ModelSpec& w = s->models[0];
   EXPECT_EQ(w.priority_class, PriorityClass::kBatch);
@@ -100,6 +117,8 @@ TEST(ScenarioTest, ErrorsPointAtTheValue) {
                       "  - {name: m, rate_per_s: 1, ops: {fp32: 1}}\n"),
               HasSubstr("a server workload needs deadline_ms or "
                         "latency_bound_ms > 0"));
+  EXPECT_THAT(ErrorOf("ambient_c: 120\nmodels: [{name: ocr, rate_per_s: 1}]\n"),
+              HasSubstr("dir/s.yaml:1:12: ambient_c: must be"));
   EXPECT_THAT(ErrorOf("duration_s: 5\n"), HasSubstr("models"));
   EXPECT_THAT(ErrorOf("models: [{name: ocr, rate_per_s: 1}]\nseeds: 3\n"),
               HasSubstr("unknown key 'seeds'"));

@@ -1,6 +1,8 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -48,9 +50,19 @@ Simulation::Simulation(const SimRunConfig& c)
     : config_(c),
       period_(std::chrono::milliseconds(
           std::max<uint32_t>(1, c.policy.governor.period_ms))) {
+  // One thermal network for the SoC's devices when the profile has one.
+  absl::StatusOr<std::shared_ptr<ThermalNetwork>> thermal =
+      ThermalNetwork::ForDevices(c.devices, engine_.clock());
+  if (!thermal.ok()) {
+    std::fprintf(stderr, "joule-sim: %s\n",
+                 thermal.status().ToString().c_str());
+    std::abort();  // the profile loader validated it
+  }
   std::vector<Device*> raw;
   for (const DeviceSpec& spec : c.devices) {
-    devices_.push_back(MakeSimulatedDevice(spec, engine_.clock()));
+    devices_.push_back(
+        MakeSimulatedDevice(spec, engine_.clock(), kNoExecutionProvider,
+                            spec.soc_thermal ? *thermal : nullptr));
     raw.push_back(devices_.back().get());
     DeviceRun d;
     d.spec = spec;
