@@ -35,9 +35,11 @@ TEST(BreakEvenTest, Table) {
       {"latency bound", {"s", 0.5, 300, 700, 0, 1e-4}, 1e-3},
       {"min residency bound", {"s", 0.5, 100, 120, 1000, 1e-5}, 1e-3},
       {"free and instant", {"s", 0.5, 0, 0, 0, 0}, 0},
-      {"no saving", {"s", 1.0, 1, 1, 0, 0},
+      {"no saving",
+       {"s", 1.0, 1, 1, 0, 0},
        std::numeric_limits<double>::infinity()},
-      {"draws more", {"s", 2.0, 1, 1, 0, 0},
+      {"draws more",
+       {"s", 2.0, 1, 1, 0, 0},
        std::numeric_limits<double>::infinity()},
   };
   for (const Case& c : cases) {
@@ -85,7 +87,9 @@ TEST(WakeCostTest, Table) {
   };
   // off: 900 µs; 9 mJ + 1 W · 900 µs.
   const std::vector<Case> cases = {
-      {-1, 0, 0}, {0, 10e-6, 1.0 * 10e-6}, {1, 900e-6, 9e-3 + 900e-6},
+      {-1, 0, 0},
+      {0, 10e-6, 1.0 * 10e-6},
+      {1, 900e-6, 9e-3 + 900e-6},
       {2, 0, 0},  // out of range
   };
   for (const Case& c : cases) {

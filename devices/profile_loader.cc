@@ -78,8 +78,7 @@ void ReadIdleStates(YamlMap& device, DeviceSpec* spec) {
     m.Required("power_w", &s.power_w, Bounds::AtLeast(0));
     m.Optional("entry_latency_us", &s.entry_latency_us,
                Bounds::Between(0, 10e6));
-    m.Required("exit_latency_us", &s.exit_latency_us,
-               Bounds::Between(0, 10e6));
+    m.Required("exit_latency_us", &s.exit_latency_us, Bounds::Between(0, 10e6));
     m.Optional("min_residency_us", &s.min_residency_us,
                Bounds::Between(0, 100e6));
     m.Optional("transition_energy_j", &s.transition_energy_j,
@@ -91,8 +90,9 @@ void ReadIdleStates(YamlMap& device, DeviceSpec* spec) {
     if (s.power_w >= above_w) {
       m.FailAt("power_w",
                absl::StrCat("must be below ",
-                            i == 0 ? "static_power_w (" : "the previous "
-                                                          "state's (",
+                            i == 0 ? "static_power_w ("
+                                   : "the previous "
+                                     "state's (",
                             above_w, "); list idle states shallowest first"));
     } else if (i > 0 &&
                s.exit_latency_us < spec->idle_states.back().exit_latency_us) {

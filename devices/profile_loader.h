@@ -67,9 +67,9 @@ namespace joule {
 // without a peak or not a precision name, bandwidth <= 0, efficiencies
 // outside (0, 1], RC constants <= 0, idle states
 // out of order (power not decreasing, exit latency decreasing) or drawing
-// no less than static power, duplicate idle state names, passive trip not below critical, ambient
-// not below the passive trip. A missing required key is reported at the
-// device entry.
+// no less than static power, duplicate idle state names, passive trip not below
+// critical, ambient not below the passive trip. A missing required key is
+// reported at the device entry.
 absl::StatusOr<std::vector<DeviceSpec>> ParseProfile(std::string_view yaml,
                                                      std::string_view source);
 

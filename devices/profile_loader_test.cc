@@ -208,7 +208,7 @@ TEST(ProfileLoaderTest, OptionalKeysTakeTheStructDefaults) {
   EXPECT_EQ(d.trip_passive_mc, defaults.trip_passive_mc);
   EXPECT_EQ(d.trip_critical_mc, defaults.trip_critical_mc);
   EXPECT_FALSE(d.Supports(Precision::kInt8));
-  EXPECT_EQ(d.provider, "cpu");  // a CPU runs models on ORT's CPU kernels
+  EXPECT_EQ(d.provider, "cpu");        // a CPU runs models on ORT's CPU kernels
   EXPECT_TRUE(d.idle_states.empty());  // never sleeps, as before
 }
 
@@ -241,10 +241,10 @@ TEST(ProfileLoaderTest, IdleStatesOutOfOrderAreRefused) {
   EXPECT_THAT(ErrorOf(base + "      - {name: a, power_w: 1.0, "
                              "exit_latency_us: 1}\n"),
               HasSubstr("power_w: must be below static_power_w (1)"));
-  EXPECT_THAT(ErrorOf(base +
-                      "      - {name: a, power_w: 0.5, exit_latency_us: 1}\n"
-                      "      - {name: b, power_w: 0.6, exit_latency_us: 2}\n"),
-              HasSubstr("must be below the previous state's (0.5)"));
+  EXPECT_THAT(
+      ErrorOf(base + "      - {name: a, power_w: 0.5, exit_latency_us: 1}\n"
+                     "      - {name: b, power_w: 0.6, exit_latency_us: 2}\n"),
+      HasSubstr("must be below the previous state's (0.5)"));
   EXPECT_THAT(
       ErrorOf(base + "      - {name: a, power_w: 0.5, exit_latency_us: 10}\n"
                      "      - {name: b, power_w: 0.1, exit_latency_us: 2}\n"),

@@ -87,9 +87,8 @@ void SimulatedPowerModel::IntegrateLocked(TimePoint now) {
   const size_t n = std::min({idle.in_state.size(), spec_.idle_states.size(),
                              integrated_idle_.in_state.size()});
   for (size_t i = 0; i < n; ++i) {
-    const double d =
-        std::max(ToSeconds(idle.in_state[i] - integrated_idle_.in_state[i]),
-                 0.0);
+    const double d = std::max(
+        ToSeconds(idle.in_state[i] - integrated_idle_.in_state[i]), 0.0);
     asleep_s += d;
     asleep_j += spec_.idle_states[i].power_w * d;
   }

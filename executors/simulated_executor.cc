@@ -110,8 +110,7 @@ IdleResidency SimulatedExecutor::IdleTime() const {
   absl::MutexLock l(&mu_);
   IdleResidency r = residency_;
   if (state_ >= 0) {
-    r.in_state[state_] +=
-        std::max(clock_->Now() - state_since_, Duration{0});
+    r.in_state[state_] += std::max(clock_->Now() - state_since_, Duration{0});
   }
   r.current = state_;
   return r;
@@ -126,8 +125,7 @@ void SimulatedExecutor::WentIdleLocked(TimePoint now) {
 void SimulatedExecutor::MaybeSleepLocked(TimePoint now) {
   if (running_ || !idle_ || spec_.idle_states.empty()) return;
   const double elapsed_s = ToSeconds(now - idle_since_);
-  const int s =
-      ChooseIdleState(spec_, policy_, predictor_.PredictS(elapsed_s));
+  const int s = ChooseIdleState(spec_, policy_, predictor_.PredictS(elapsed_s));
   if (s <= state_) return;  // never shallower while idle
   if (state_ >= 0) {
     residency_.in_state[state_] += std::max(now - state_since_, Duration{0});
@@ -141,15 +139,15 @@ void SimulatedExecutor::MaybeSleepLocked(TimePoint now) {
 
 TimePoint SimulatedExecutor::WakeLocked(TimePoint now) {
   if (idle_) {
-    predictor_ = predictor_.Observe(ToSeconds(now - idle_since_),
-                                    policy_.ewma_weight);
+    predictor_ =
+        predictor_.Observe(ToSeconds(now - idle_since_), policy_.ewma_weight);
     idle_ = false;
   }
   if (state_ < 0) return now;
   const IdleState& st = spec_.idle_states[state_];
   residency_.in_state[state_] += std::max(now - state_since_, Duration{0});
-  const TimePoint ready = std::max(now, state_since_) +
-                          FromSeconds(st.exit_latency_us / 1e6);
+  const TimePoint ready =
+      std::max(now, state_since_) + FromSeconds(st.exit_latency_us / 1e6);
   residency_.wake_delay += ready - now;
   state_ = -1;
   return ready;

@@ -95,7 +95,7 @@ class SimulatedExecutor final : public Executor {
   GapPredictor predictor_ ABSL_GUARDED_BY(mu_);
   bool idle_ ABSL_GUARDED_BY(mu_) = true;  // went idle; no job since
   TimePoint idle_since_ ABSL_GUARDED_BY(mu_);
-  int state_ ABSL_GUARDED_BY(mu_) = -1;  // current idle state, or -1
+  int state_ ABSL_GUARDED_BY(mu_) = -1;         // current idle state, or -1
   TimePoint state_since_ ABSL_GUARDED_BY(mu_);  // its stay begins (entry done)
   // Closed stays only; IdleTime() adds the current one.
   IdleResidency residency_ ABSL_GUARDED_BY(mu_);

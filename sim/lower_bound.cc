@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "scheduler/cost_model.h"
+#include "sim/idle_bound.h"
 
 namespace joule {
 
@@ -64,6 +65,11 @@ LowerBound ComputeLowerBound(const std::vector<Arrival>& arrivals,
     ++lb.feasible;
     lb.energy_j += it->second.energy_j;
     lb.dynamic_j += it->second.dynamic_j;
+  }
+  // Idle states lower the floor (sim/idle_bound.h).
+  if (std::any_of(devices.begin(), devices.end(),
+                  [](const DeviceSpec& d) { return !d.idle_states.empty(); })) {
+    lb.static_floor_j = IdleAwareFloorJ(arrivals, models, devices, duration);
   }
   return lb;
 }

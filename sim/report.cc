@@ -106,9 +106,8 @@ RunSummary Summarize(const RunResult& run, const std::vector<ModelSpec>& models,
     ds.throttled_s = ToSeconds(d.throttled);
     ds.transitions = d.transitions;
     for (size_t k = 0; k < d.spec.idle_states.size(); ++k) {
-      const double t = k < d.idle.in_state.size()
-                           ? ToSeconds(d.idle.in_state[k])
-                           : 0.0;
+      const double t =
+          k < d.idle.in_state.size() ? ToSeconds(d.idle.in_state[k]) : 0.0;
       ds.idle_state_s.emplace_back(d.spec.idle_states[k].name, t);
     }
     ds.wake_delay_s = ToSeconds(d.idle.wake_delay);

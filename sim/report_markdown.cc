@@ -43,9 +43,9 @@ std::string IdleCell(const DeviceStats& d) {
 }
 
 std::string DeviceRunTable(const RunSummary& r) {
-  std::string out = Row({"device", "share %", "energy J", "mean W", "mean util",
-                         "Tmax °C", "throttled s", "DVFS", "idle states s",
-                         "wake delay s"});
+  std::string out =
+      Row({"device", "share %", "energy J", "mean W", "mean util", "Tmax °C",
+           "throttled s", "DVFS", "idle states s", "wake delay s"});
   out += Rule(10);
   for (const DeviceStats& d : r.devices) {
     out += Row({d.name, F1(d.share_pct), F2(d.energy_j), F3(d.mean_power_w),
@@ -143,7 +143,9 @@ std::string MarkdownReport(const ReportContext& ctx,
       "own charged and dynamic energy per completed job. The lower bound "
       "runs each job alone on its minimum-energy device, P-state and "
       "precision that meets its deadline (sim/lower_bound.h); its E/job "
-      "adds the static floor Σ P_static · duration, its miss % counts jobs "
+      "adds the static floor Σ P_static · duration (with idle states: "
+      "static power while that placement is busy, the cheapest idle state "
+      "over each gap, sim/idle_bound.h), its miss % counts jobs "
       "no device can finish in time. Definitions: sim/report.h.\n");
   for (const RunSummary& r : runs) {
     absl::StrAppend(&out, "\n## ", r.label, "\n\n", r.jobs,
