@@ -8,6 +8,8 @@
 #include "executors/simulated_device.h"
 #include "governor/governor.h"
 #include "gtest/gtest.h"
+#include "testing/fake_executor.h"
+#include "testing/null_device_parts.h"
 
 namespace joule {
 namespace {
@@ -95,6 +97,26 @@ TEST(GovernorIdleTest, ExitCapFromTheTunables) {
   clock.Advance(milliseconds(100));
   gov.Tick();
   EXPECT_EQ(dev->idle_residency().current, 0);
+}
+
+TEST(GovernorIdleTest, AnExecutorWithoutIdleStatesExportsNoIdleMetric) {
+  ManualClock clock;
+  Registry registry;
+  // The profile lists idle states, but the executor (a real one, here a
+  // fake) does not model them.
+  Device dev(SleepySpec(), std::make_unique<FakeExecutor>(),
+             std::make_unique<NullSensor>(), std::make_unique<NullActuator>());
+  Governor gov(&clock, {&dev}, GovernorTunables{}, ThermalTunables{},
+               &registry);
+  clock.Advance(milliseconds(100));
+  gov.Tick();
+  int children = 0;
+  for (const FamilyBase* f : registry.Families()) {
+    if (f->name() != "joule_device_idle_state_seconds_total") continue;
+    static_cast<const Family<Counter>*>(f)->ForEach(
+        [&](const LabelValues&, const Counter&) { ++children; });
+  }
+  EXPECT_EQ(children, 0);
 }
 
 }  // namespace
