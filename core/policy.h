@@ -112,6 +112,13 @@ struct GovernorTunables {
   double change_filter = 0.15;
   // Minimum time between two P-state changes of one device.
   uint32_t min_interval_ms = 500;
+  // Let idle devices enter their profile's idle states (devices/idle.h)
+  // when the predicted gap pays for one; off, every device draws static
+  // power whenever it is idle, as with a profile that lists none.
+  bool idle_states = true;
+  // The slowest wake-up (exit latency, µs) a device may sleep into; 0 = any.
+  // A deadline-bound deployment caps it below its tightest slack.
+  uint32_t idle_max_exit_latency_us = 0;
 };
 
 struct ThermalTunables {

@@ -73,6 +73,9 @@ void ReadGovernor(YamlMap m, GovernorTunables* g) {
   m.Optional("down_threshold", &g->down_threshold, Bounds::Fraction());
   m.Optional("change_filter", &g->change_filter, Bounds::Fraction());
   m.Optional("min_interval_ms", &g->min_interval_ms);
+  m.Optional("idle_states", &g->idle_states);
+  m.Optional("idle_max_exit_latency_us", &g->idle_max_exit_latency_us,
+             Bounds::Between(0, 10000000));
   if (g->window_ms < g->period_ms) {
     m.FailAt(m.Has("window_ms") ? "window_ms" : "period_ms",
              absl::StrCat("window_ms (", g->window_ms,

@@ -33,6 +33,9 @@ void ExpectPolicyEq(const Policy& a, const Policy& b) {
   EXPECT_EQ(a.governor.down_threshold, b.governor.down_threshold);
   EXPECT_EQ(a.governor.change_filter, b.governor.change_filter);
   EXPECT_EQ(a.governor.min_interval_ms, b.governor.min_interval_ms);
+  EXPECT_EQ(a.governor.idle_states, b.governor.idle_states);
+  EXPECT_EQ(a.governor.idle_max_exit_latency_us,
+            b.governor.idle_max_exit_latency_us);
   EXPECT_EQ(a.thermal.hysteresis_mc, b.thermal.hysteresis_mc);
   EXPECT_EQ(a.thermal.step_interval_ms, b.thermal.step_interval_ms);
   EXPECT_EQ(a.device_profile, b.device_profile);
@@ -103,6 +106,8 @@ governor:
   down_threshold: 0.2
   change_filter: 0.05
   min_interval_ms: 250
+  idle_states: false
+  idle_max_exit_latency_us: 1500
 thermal:
   hysteresis_mc: 3000
   step_interval_ms: 400
@@ -135,6 +140,8 @@ executors:
   want.governor.down_threshold = 0.2;
   want.governor.change_filter = 0.05;
   want.governor.min_interval_ms = 250;
+  want.governor.idle_states = false;
+  want.governor.idle_max_exit_latency_us = 1500;
   want.thermal.hysteresis_mc = 3000;
   want.thermal.step_interval_ms = 400;
   want.device_profile = "/etc/joule/board.yaml";
@@ -183,7 +190,8 @@ TEST(PolicyLoaderTest, UnknownNestedKeyIsReportedAtTheKey) {
   EXPECT_EQ(ErrorOf("governor:\n  period_ms: 100\n  perod_ms: 5\n"),
             "p.yaml:3:3: unknown key 'perod_ms' in 'governor'; did you mean "
             "'period_ms'? (allowed: policy, period_ms, window_ms, k, "
-            "up_threshold, down_threshold, change_filter, min_interval_ms)");
+            "up_threshold, down_threshold, change_filter, min_interval_ms, "
+            "idle_states, idle_max_exit_latency_us)");
   EXPECT_EQ(ErrorOf("scheduler:\n  classes:\n    realtime:\n"
                     "      latency_weight: 1\n"),
             "p.yaml:4:7: unknown key 'latency_weight' in "

@@ -48,6 +48,12 @@ class Device {
   absl::Status ApplyPState(int pstate);
   void SetThermal(int pstate_cap, bool throttled, bool critical);
   void SetReading(const SensorReading& r);
+  // Forwarded to the executor, which owns the idle-state machine
+  // (Executor::SetIdlePolicy, devices/idle.h).
+  void SetIdlePolicy(const IdlePolicy& policy) {
+    executor_->SetIdlePolicy(policy);
+  }
+  IdleResidency idle_residency() const { return executor_->IdleTime(); }
 
  private:
   const DeviceSpec spec_;

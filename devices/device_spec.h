@@ -41,6 +41,25 @@ struct SocThermal {
   std::vector<ThermalCoupling> couplings;
 };
 
+// One idle ("sleep") state a device may enter while it has no job: clock
+// gating, a powered-off domain, a CPU's PSCI power-down. Listed shallowest
+// first: each draws less and wakes no faster than the one before. While in
+// it the device draws power_w instead of static_power_w; entering it costs
+// transition_energy_j (entry and the later exit together, charged once on
+// entry), and a job that arrives meanwhile starts exit_latency_us late
+// (after the entry, if that has not finished). The pure decisions are in
+// devices/idle.h.
+struct IdleState {
+  std::string name;  // e.g. "wfi", "power_off"; unique within the device
+  double power_w = 0;
+  double entry_latency_us = 0;
+  double exit_latency_us = 0;
+  // The least stay worth entering for, as the Linux DT idle-state binding's
+  // min-residency-us (entry included); 0 when the profile gives none.
+  double min_residency_us = 0;
+  double transition_energy_j = 0;
+};
+
 struct DeviceSpec {
   std::string name;  // unique, e.g. "cpu0", "npu0"
   DeviceKind kind = DeviceKind::kCpu;
@@ -51,8 +70,11 @@ struct DeviceSpec {
   // `provider` key; default "cpu" for a CPU, empty otherwise.
   std::string provider;
   std::vector<PState> pstates;  // slowest first; never empty
-  // Power drawn whenever the device is on, busy or not.
+  // Power drawn whenever the device is on, busy or not, and while idle in
+  // no idle state ("active idle").
   double static_power_w = 0;
+  // Shallowest first; empty: the device never sleeps (always static power).
+  std::vector<IdleState> idle_states;
   // Peak ops/s at the highest P-state, per precision; 0 = unsupported.
   std::array<double, kNumPrecisions> peak_ops_per_s{};
   // Precisions this device's runtime converts a model to when it loads it

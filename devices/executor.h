@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "core/clock.h"
 #include "core/tensor.h"
+#include "devices/idle.h"
 
 namespace joule {
 
@@ -72,6 +73,13 @@ class Executor {
   // treat the device as infeasible for it. A simulated executor charges the
   // cost model for any model: the default says true.
   virtual bool SupportsModel(const std::string& model) const { return true; }
+  // Idle states (devices/idle.h). An executor that models them (the
+  // simulated one) enters them between jobs as `policy` says, delays a job
+  // that arrives at a sleeping device by the state's exit latency, and
+  // reports where its idle time went; the defaults ignore the policy and
+  // report no idle states, so the device always draws static power.
+  virtual void SetIdlePolicy(const IdlePolicy& policy) {}
+  virtual IdleResidency IdleTime() const { return {}; }
 };
 
 }  // namespace joule

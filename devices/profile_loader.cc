@@ -124,6 +124,53 @@ void ReadPStates(YamlMap& device, DeviceSpec* spec) {
   }
 }
 
+// Shallowest first: each state draws less than the one before (and than
+// static power) and wakes no faster.
+void ReadIdleStates(YamlMap& device, DeviceSpec* spec) {
+  std::vector<YamlMap> list = device.OptionalMapList("idle_states");
+  for (size_t i = 0; i < list.size() && device.ok(); ++i) {
+    YamlMap& m = list[i];
+    IdleState s;
+    m.Required("name", &s.name);
+    if (m.ok() && !IsValidName(s.name)) {
+      m.FailAt("name", absl::StrCat("must be letters, digits, '_', '-' or "
+                                    "'.', got '",
+                                    s.name, "'"));
+    }
+    m.Required("power_w", &s.power_w, Bounds::AtLeast(0));
+    m.Optional("entry_latency_us", &s.entry_latency_us,
+               Bounds::Between(0, 10e6));
+    m.Required("exit_latency_us", &s.exit_latency_us, Bounds::Between(0, 10e6));
+    m.Optional("min_residency_us", &s.min_residency_us,
+               Bounds::Between(0, 100e6));
+    m.Optional("transition_energy_j", &s.transition_energy_j,
+               Bounds::Between(0, 1e3));
+    m.CheckNoUnknownKeys();
+    if (!m.ok()) return;
+    const double above_w =
+        i == 0 ? spec->static_power_w : spec->idle_states.back().power_w;
+    if (s.power_w >= above_w) {
+      m.FailAt("power_w",
+               absl::StrCat("must be below ",
+                            i == 0 ? "static_power_w ("
+                                   : "the previous "
+                                     "state's (",
+                            above_w, "); list idle states shallowest first"));
+    } else if (i > 0 &&
+               s.exit_latency_us < spec->idle_states.back().exit_latency_us) {
+      m.FailAt("exit_latency_us",
+               absl::StrCat("must not be below the previous state's (",
+                            spec->idle_states.back().exit_latency_us, ")"));
+    }
+    for (const IdleState& prev : spec->idle_states) {
+      if (prev.name == s.name) {
+        m.FailAt("name", absl::StrCat("duplicate idle state '", s.name, "'"));
+      }
+    }
+    spec->idle_states.push_back(s);
+  }
+}
+
 void ReadPeakOps(YamlMap m, DeviceSpec* spec) {
   bool any = false;
   for (Precision p : kAllPrecisions) {
@@ -217,6 +264,7 @@ DeviceSpec ReadDevice(YamlMap m, const double* network_ambient_c) {
   }
   ReadPStates(m, &spec);
   m.Required("static_power_w", &spec.static_power_w, Bounds::AtLeast(0));
+  if (m.ok()) ReadIdleStates(m, &spec);
   ReadPeakOps(m.RequiredMap("peak_ops_per_s"), &spec);
   ReadConversions(m, &spec);
   m.Optional("compute_efficiency", &spec.compute_efficiency,

@@ -22,6 +22,14 @@
 //       pstates:                 # at least one, slowest first
 //         - {freq_khz: 1000000, voltage_mv: 850, dynamic_power_w: 2.5}
 //       static_power_w: 0.2
+//       idle_states:             # optional, shallowest first; none: the
+//                                # device always draws static power
+//         - name: power_off      # unique within the device
+//           power_w: 0.005       # below static_power_w and the state before
+//           entry_latency_us: 200        # optional, default 0
+//           exit_latency_us: 2000        # not below the state before's
+//           min_residency_us: 0          # optional (DT min-residency-us)
+//           transition_energy_j: 2e-3    # optional, entry + exit, default 0
 //       peak_ops_per_s: {fp32: 0, fp16: 1.5e12, int8: 6e12, int4: 6e12}
 //       converts_models_to: fp16       # optional, e.g. "fp16" or "fp16,int8";
 //                                      # each needs a peak above 0
@@ -72,10 +80,13 @@ namespace joule {
 // frequencies not strictly increasing, voltages decreasing, dynamic power not
 // increasing, no precision with a peak above 0, a conversion to a precision
 // without a peak or not a precision name, bandwidth <= 0, efficiencies
-// outside (0, 1], RC constants <= 0, passive trip not below critical, ambient
-// not below the passive trip, a device ambient_c beside a top-level
-// `thermal`, a coupling naming an unknown device, the same device twice or a
-// pair already coupled. A missing required key is reported at the entry.
+  // outside (0, 1], RC constants <= 0, idle states out of order (power not
+  // decreasing, exit latency decreasing) or drawing no less than static
+  // power, duplicate idle state names, passive trip not below critical,
+  // ambient not below the passive trip, a device ambient_c beside a
+  // top-level `thermal`, a coupling naming an unknown device, the same device
+  // twice or a pair already coupled. A missing required key is reported at
+  // the entry.
 absl::StatusOr<std::vector<DeviceSpec>> ParseProfile(std::string_view yaml,
                                                      std::string_view source);
 

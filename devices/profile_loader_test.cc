@@ -208,7 +208,53 @@ TEST(ProfileLoaderTest, OptionalKeysTakeTheStructDefaults) {
   EXPECT_EQ(d.trip_passive_mc, defaults.trip_passive_mc);
   EXPECT_EQ(d.trip_critical_mc, defaults.trip_critical_mc);
   EXPECT_FALSE(d.Supports(Precision::kInt8));
-  EXPECT_EQ(d.provider, "cpu");  // a CPU runs models on ORT's CPU kernels
+  EXPECT_EQ(d.provider, "cpu");        // a CPU runs models on ORT's CPU kernels
+  EXPECT_TRUE(d.idle_states.empty());  // never sleeps, as before
+}
+
+TEST(ProfileLoaderTest, IdleStatesAreReadShallowestFirst) {
+  absl::StatusOr<std::vector<DeviceSpec>> specs = ParseProfile(
+      std::string(kValidDevice) +
+          "    idle_states:\n"
+          "      - {name: gate, power_w: 0.5, exit_latency_us: 10}\n"
+          "      - {name: 'off', power_w: 0.01, entry_latency_us: 200, "
+          "exit_latency_us: 2000, min_residency_us: 5000, "
+          "transition_energy_j: 2e-3}\n",
+      "p.yaml");
+  ASSERT_TRUE(specs.ok()) << specs.status();
+  const std::vector<IdleState>& s = (*specs)[0].idle_states;
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].name, "gate");
+  EXPECT_EQ(s[0].power_w, 0.5);
+  EXPECT_EQ(s[0].entry_latency_us, 0);
+  EXPECT_EQ(s[0].exit_latency_us, 10);
+  EXPECT_EQ(s[0].transition_energy_j, 0);
+  EXPECT_EQ(s[1].name, "off");
+  EXPECT_EQ(s[1].entry_latency_us, 200);
+  EXPECT_EQ(s[1].exit_latency_us, 2000);
+  EXPECT_EQ(s[1].min_residency_us, 5000);
+  EXPECT_EQ(s[1].transition_energy_j, 2e-3);
+}
+
+TEST(ProfileLoaderTest, IdleStatesOutOfOrderAreRefused) {
+  const std::string base = std::string(kValidDevice) + "    idle_states:\n";
+  EXPECT_THAT(ErrorOf(base + "      - {name: a, power_w: 1.0, "
+                             "exit_latency_us: 1}\n"),
+              HasSubstr("power_w: must be below static_power_w (1)"));
+  EXPECT_THAT(
+      ErrorOf(base + "      - {name: a, power_w: 0.5, exit_latency_us: 1}\n"
+                     "      - {name: b, power_w: 0.6, exit_latency_us: 2}\n"),
+      HasSubstr("must be below the previous state's (0.5)"));
+  EXPECT_THAT(
+      ErrorOf(base + "      - {name: a, power_w: 0.5, exit_latency_us: 10}\n"
+                     "      - {name: b, power_w: 0.1, exit_latency_us: 2}\n"),
+      HasSubstr("exit_latency_us: must not be below the previous state's"));
+  EXPECT_THAT(
+      ErrorOf(base + "      - {name: a, power_w: 0.5, exit_latency_us: 1}\n"
+                     "      - {name: a, power_w: 0.1, exit_latency_us: 2}\n"),
+      HasSubstr("duplicate idle state 'a'"));
+  EXPECT_THAT(ErrorOf(base + "      - {name: a, power_w: 0.5}\n"),
+              HasSubstr("exit_latency_us"));
 }
 
 TEST(ProfileLoaderTest, ProviderDefaultsByKindAndIsValidated) {
@@ -340,7 +386,8 @@ TEST(ProfileLoaderTest, OtherFaultsArePositioned) {
             "or '.', got 'cpu 0'");
   EXPECT_EQ(ErrorOf(std::string(kValidDevice) + "    speed: 3\n"),
             "p.yaml:11:5: unknown key 'speed' in 'devices[0]' (allowed: name, "
-            "kind, provider, pstates, static_power_w, peak_ops_per_s, "
+            "kind, provider, pstates, static_power_w, idle_states, "
+            "peak_ops_per_s, "
             "converts_models_to, compute_efficiency, mem_bw_bytes_per_s, "
             "mem_bw_efficiency, "
             "sram_bytes, link_bw_bytes_per_s, dispatch_overhead_s, thermal)");

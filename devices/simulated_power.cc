@@ -76,6 +76,7 @@ SimulatedPowerModel::SimulatedPowerModel(
   temp_c_ = network_ ? network_->spec().ambient_c : spec_.ambient_c;
   integrated_at_ = read_at_ = clock_->Now();
   integrated_busy_ = read_busy_ = executor_->BusyTime();
+  integrated_idle_ = executor_->IdleTime();
   last_reading_.utilization = 0;
   last_reading_.temp_mc = static_cast<int32_t>(std::lround(temp_c_ * 1000));
   last_reading_.power_w = spec_.static_power_w;
@@ -98,12 +99,27 @@ std::unique_ptr<Actuator> SimulatedPowerModel::MakeActuator() {
 double SimulatedPowerModel::IntegrateLocked(TimePoint now) {
   const Duration busy = executor_->BusyTime();
   if (now <= integrated_at_) return spec_.static_power_w;
+  IdleResidency idle = executor_->IdleTime();
   const double dt_s = ToSeconds(now - integrated_at_);
   const double util =
       std::clamp(ToSeconds(busy - integrated_busy_) / dt_s, 0.0, 1.0);
-  const double power_w =
-      spec_.static_power_w + spec_.pstates[pstate_].dynamic_power_w * util;
-  energy_j_ += power_w * dt_s;
+  // Time in idle states draws P_s instead of static power.
+  double asleep_s = 0, asleep_j = 0;
+  const size_t n = std::min({idle.in_state.size(), spec_.idle_states.size(),
+                             integrated_idle_.in_state.size()});
+  for (size_t i = 0; i < n; ++i) {
+    const double d = std::max(
+        ToSeconds(idle.in_state[i] - integrated_idle_.in_state[i]), 0.0);
+    asleep_s += d;
+    asleep_j += spec_.idle_states[i].power_w * d;
+  }
+  const double transition_j = std::max(
+      idle.transition_energy_j - integrated_idle_.transition_energy_j, 0.0);
+  const double interval_j =
+      spec_.static_power_w * std::max(dt_s - asleep_s, 0.0) + asleep_j +
+      transition_j + spec_.pstates[pstate_].dynamic_power_w * util * dt_s;
+  const double power_w = interval_j / dt_s;
+  energy_j_ += interval_j;
 
   if (!network_) {
     const double t_ss_c =
@@ -116,6 +132,7 @@ double SimulatedPowerModel::IntegrateLocked(TimePoint now) {
 
   integrated_at_ = now;
   integrated_busy_ = busy;
+  integrated_idle_ = std::move(idle);
   return power_w;
 }
 

@@ -8,9 +8,13 @@
 // Over each interval dt with the P-state fixed (a SetPState() first closes
 // the interval at the old P-state, so a change is charged from its instant):
 //   util   = Δbusy / dt, clamped to [0, 1]    (busy from Executor::BusyTime)
-//   P      = P_static + P_dyn(pstate) · util
-//   E     += P · dt
-//   T_ss   = T_amb + P · R                         (no network)
+//   Δs_i   = time spent in idle state i       (from Executor::IdleTime)
+//   E_dt   = P_static · (dt − Σ Δs_i) + Σ P_i · Δs_i + ΔE_tr
+//            + P_dyn(pstate) · util · dt
+//   P      = E_dt / dt                         (P_static + P_dyn · util for
+//                                               a device that never sleeps)
+//   E     += E_dt
+//   T_ss   = T_amb + P · R                   (no network)
 //   T      = T_ss + (T − T_ss) · exp(−dt / (R·C))
 // the exact solution of dT/dt = (P·R − (T − T_amb)) / (R·C) for constant P
 // (T jumps to T_ss when R·C = 0). With a network, P is the node's power over
@@ -95,6 +99,7 @@ class SimulatedPowerModel
   // End of the last integrated interval.
   TimePoint integrated_at_ ABSL_GUARDED_BY(mu_);
   Duration integrated_busy_ ABSL_GUARDED_BY(mu_){0};
+  IdleResidency integrated_idle_ ABSL_GUARDED_BY(mu_);
   // The previous Read(): what its utilisation and mean power are relative to.
   TimePoint read_at_ ABSL_GUARDED_BY(mu_);
   Duration read_busy_ ABSL_GUARDED_BY(mu_){0};

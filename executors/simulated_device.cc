@@ -23,7 +23,7 @@ std::unique_ptr<Device> MakeSimulatedDevice(
     const DeviceSpec& spec, Clock* clock, const std::string& why,
     std::shared_ptr<ThermalNetwork> network) {
   return MakeDeviceWithSimulatedPower(
-      spec, clock, std::make_unique<SimulatedExecutor>(clock),
+      spec, clock, std::make_unique<SimulatedExecutor>(clock, spec),
       "simulated: " + why, std::move(network));
 }
 

@@ -8,7 +8,16 @@
 
 namespace joule {
 
-SimulatedExecutor::SimulatedExecutor(Clock* clock) : clock_(clock) {}
+SimulatedExecutor::SimulatedExecutor(Clock* clock)
+    : SimulatedExecutor(clock, DeviceSpec{}) {}
+
+SimulatedExecutor::SimulatedExecutor(Clock* clock, DeviceSpec spec)
+    : clock_(clock), spec_(std::move(spec)) {
+  absl::MutexLock l(&mu_);
+  idle_since_ = clock_->Now();
+  residency_.in_state.assign(spec_.idle_states.size(), Duration{0});
+  residency_.entries.assign(spec_.idle_states.size(), 0);
+}
 
 SimulatedExecutor::~SimulatedExecutor() {
   absl::MutexLock l(&mu_);
@@ -32,10 +41,12 @@ void SimulatedExecutor::Start(ExecRequest req, DoneCallback done) {
     r.req = std::move(req);
     r.req.predicted_time = std::max(r.req.predicted_time, Duration{0});
     r.done = std::move(done);
-    r.start = clock_->Now();
+    const TimePoint now = clock_->Now();
+    r.start = WakeLocked(now);
     seq = r.seq;
     const TimePoint due = r.start + r.req.predicted_time;
-    const bool zero_time = r.req.predicted_time == Duration{0};
+    const bool zero_time =
+        r.req.predicted_time == Duration{0} && r.start == now;
     running_ = std::move(r);
     if (!zero_time) {
       // Holding mu_ across RunAt is safe: a Clock never runs a callback inside
@@ -63,8 +74,13 @@ void SimulatedExecutor::Complete(uint64_t seq) {
     result.simulated = true;
     done = std::move(running_->done);
     running_.reset();
+    idle_since_ = clock_->Now();
   }
   if (done) done(std::move(result));
+  // Only now: `done` usually starts the next queued job, and a device with
+  // work waiting does not go to sleep.
+  absl::MutexLock l(&mu_);
+  if (!running_) WentIdleLocked(idle_since_);
 }
 
 bool SimulatedExecutor::Cancel(uint64_t job_id) {
@@ -72,14 +88,69 @@ bool SimulatedExecutor::Cancel(uint64_t job_id) {
   if (!running_ || running_->req.job_id != job_id) return false;
   // False: the completion has started running and will call `done`.
   if (!clock_->Cancel(running_->timer)) return false;
-  busy_ += RunningBusyLocked(clock_->Now());
+  const TimePoint now = clock_->Now();
+  busy_ += RunningBusyLocked(now);
   running_.reset();
+  WentIdleLocked(now);
   return true;
 }
 
 Duration SimulatedExecutor::BusyTime() const {
   absl::MutexLock l(&mu_);
   return busy_ + RunningBusyLocked(clock_->Now());
+}
+
+void SimulatedExecutor::SetIdlePolicy(const IdlePolicy& policy) {
+  absl::MutexLock l(&mu_);
+  policy_ = policy;
+  MaybeSleepLocked(clock_->Now());
+}
+
+IdleResidency SimulatedExecutor::IdleTime() const {
+  absl::MutexLock l(&mu_);
+  IdleResidency r = residency_;
+  if (state_ >= 0) {
+    r.in_state[state_] += std::max(clock_->Now() - state_since_, Duration{0});
+  }
+  r.current = state_;
+  return r;
+}
+
+void SimulatedExecutor::WentIdleLocked(TimePoint now) {
+  idle_ = true;
+  idle_since_ = now;
+  MaybeSleepLocked(now);
+}
+
+void SimulatedExecutor::MaybeSleepLocked(TimePoint now) {
+  if (running_ || !idle_ || spec_.idle_states.empty()) return;
+  const double elapsed_s = ToSeconds(now - idle_since_);
+  const int s = ChooseIdleState(spec_, policy_, predictor_.PredictS(elapsed_s));
+  if (s <= state_) return;  // never shallower while idle
+  if (state_ >= 0) {
+    residency_.in_state[state_] += std::max(now - state_since_, Duration{0});
+  }
+  const IdleState& st = spec_.idle_states[s];
+  state_ = s;
+  state_since_ = now + FromSeconds(st.entry_latency_us / 1e6);
+  ++residency_.entries[s];
+  residency_.transition_energy_j += st.transition_energy_j;
+}
+
+TimePoint SimulatedExecutor::WakeLocked(TimePoint now) {
+  if (idle_) {
+    predictor_ =
+        predictor_.Observe(ToSeconds(now - idle_since_), policy_.ewma_weight);
+    idle_ = false;
+  }
+  if (state_ < 0) return now;
+  const IdleState& st = spec_.idle_states[state_];
+  residency_.in_state[state_] += std::max(now - state_since_, Duration{0});
+  const TimePoint ready =
+      std::max(now, state_since_) + FromSeconds(st.exit_latency_us / 1e6);
+  residency_.wake_delay += ready - now;
+  state_ = -1;
+  return ready;
 }
 
 Duration SimulatedExecutor::RunningBusyLocked(TimePoint now) const {

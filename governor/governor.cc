@@ -111,6 +111,7 @@ bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t,
       in.cap, s.thermal.critical, GovernorPolicyName(t.governor.policy),
       d.pstate, DvfsReasonName(d.reason));
   Apply(s, d, in.mean, now);
+  TickIdle(s, t.governor);
 
   const DeviceState after = s.device->state();
   RecordState(s, after);

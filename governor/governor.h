@@ -1,8 +1,9 @@
 // Governor: the DVFS and thermal loop (docs/ARCHITECTURE.md, "Governor"). Each
 // round (Tick) does, for every device:
 //   sample (Sensor::Read) → window (μ, σ) → thermal (NextThermalState) →
-//   decide (NextPState) → apply (Device::ApplyPState) → record (metrics, a
-//   debug log line with the decision's inputs and output),
+//   decide (NextPState) → apply (Device::ApplyPState) → idle policy
+//   (TickIdle, governor/idle.h) → record (metrics, a debug log line with
+//   the decision's inputs and output),
 // then tells the listener about each device whose P-state, cap, throttled or
 // critical flag changed, so the scheduler places work on the real state.
 //
@@ -40,6 +41,7 @@
 #include "devices/device.h"
 #include "governor/dvfs.h"
 #include "governor/governor_metrics.h"
+#include "governor/idle.h"
 #include "governor/thermal.h"
 #include "governor/window.h"
 #include "telemetry/metrics.h"
@@ -113,6 +115,7 @@ class Governor {
     double last_energy_j = 0;
     bool sensor_failing = false;  // logged; stay quiet until it recovers
     bool actuator_failing = false;
+    std::optional<IdleRecorder> idle;  // made on the first TickIdle
   };
 
   // The loop thread's wake-up state. Shared with the clock timer's callback,
@@ -143,6 +146,10 @@ class Governor {
                     TimePoint now, int deadline_floor) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void Apply(Slot& s, const DvfsDecision& d, double mean, TimePoint now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  // After the P-state decision: sets the device's idle policy and records
+  // its idle-state time (governor/idle.h). In governor_idle.cc.
+  void TickIdle(Slot& s, const GovernorTunables& g)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void RecordReading(Slot& s, const SensorReading& r)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);

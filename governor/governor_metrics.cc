@@ -32,6 +32,10 @@ GovernorMetrics::GovernorMetrics(Registry& r)
                                    {"device"})),
       sensor_errors(r.AddCounter("joule_sensor_errors_total",
                                  "Sensor reads that failed.", {"device"})),
+      idle_state_s(r.AddCounter(
+          "joule_device_idle_state_seconds_total",
+          "Time spent in each of the device profile's idle states.",
+          {"device", "state"})),
       ticks(r.AddCounter("joule_governor_ticks_total",
                          "Governor rounds completed.")
                 .WithLabels({})) {}

@@ -11,6 +11,8 @@
 //   joule_device_critical{device}                 gauge   0/1
 //   joule_actuator_errors_total{device}           counter
 //   joule_sensor_errors_total{device}             counter
+//   joule_device_idle_state_seconds_total{device,state} counter time spent
+//                                                 in each profile idle state
 //   joule_governor_ticks_total                    counter
 //
 // Thread-safe: the families and children are (telemetry/metrics.h); the
@@ -58,6 +60,7 @@ struct GovernorMetrics {
   Family<Gauge>& critical;
   Family<Counter>& actuator_errors;
   Family<Counter>& sensor_errors;
+  Family<Counter>& idle_state_s;
   Counter& ticks;
 };
 

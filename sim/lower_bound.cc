@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "scheduler/cost_model.h"
+#include "sim/idle_bound.h"
 
 namespace joule {
 
@@ -227,6 +228,11 @@ LowerBound ComputeLowerBound(const std::vector<Arrival>& arrivals,
       lb.dynamic_j = d;
       lb.capacity_window_s = window_s;
     }
+  }
+  // Idle states lower the floor (sim/idle_bound.h).
+  if (std::any_of(devices.begin(), devices.end(),
+                  [](const DeviceSpec& d) { return !d.idle_states.empty(); })) {
+    lb.static_floor_j = IdleAwareFloorJ(arrivals, models, devices, duration);
   }
   return lb;
 }

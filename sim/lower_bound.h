@@ -9,6 +9,9 @@
 //   E_dyn*(j)  = min over the same set of P_dyn,d(p) · t_exec
 //                (the energy a job adds when static power is paid anyway)
 //   floor      = Σ_d P_static,d · duration    (devices are never off)
+//                when no device has idle states; with them, static power
+//                while this placement keeps a device busy plus the
+//                cheapest idle state over each gap (sim/idle_bound.h)
 //
 // A job no setting can finish in time alone is infeasible: every scheduler
 // must miss or reject it, and it is left out of the sums.
@@ -73,7 +76,7 @@ struct LowerBound {
   double dynamic_j = 0;                 // Σ E_dyn*, with capacity (above)
   double capacity_blind_dynamic_j = 0;  // Σ E_dyn*, each job alone
   double capacity_window_s = 0;  // the L that gave dynamic_j; 0: none helped
-  double static_floor_j = 0;     // Σ_d P_static,d · duration
+  double static_floor_j = 0;     // the floor above
   double duration_s = 0;
 
   double active_per_job_j() const { return feasible ? energy_j / feasible : 0; }

@@ -105,6 +105,12 @@ RunSummary Summarize(const RunResult& run, const std::vector<ModelSpec>& models,
     ds.max_temp_c = d.max_temp_mc / 1000.0;
     ds.throttled_s = ToSeconds(d.throttled);
     ds.transitions = d.transitions;
+    for (size_t k = 0; k < d.spec.idle_states.size(); ++k) {
+      const double t =
+          k < d.idle.in_state.size() ? ToSeconds(d.idle.in_state[k]) : 0.0;
+      ds.idle_state_s.emplace_back(d.spec.idle_states[k].name, t);
+    }
+    ds.wake_delay_s = ToSeconds(d.idle.wake_delay);
     s.energy_j += d.energy_j;
     s.max_temp_c = std::max(s.max_temp_c, ds.max_temp_c);
     s.throttled_s += ds.throttled_s;

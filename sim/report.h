@@ -20,6 +20,9 @@
 //   throttled s   Σ over devices of the time spent with a thermal cap
 //   DVFS          Σ over devices of P-state changes
 //   share %       of the jobs that ran, the fraction per device
+//   idle states   per device (each run's device table): the time spent in
+//                 each of the profile's idle states, and the wake delay,
+//                 Σ time jobs waited for a sleeping device to wake
 //
 // Pure functions of their inputs (no clock, no environment), so two runs
 // with the same seed give byte-identical reports. Thread-safe.
@@ -28,6 +31,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "devices/device_spec.h"
@@ -49,6 +53,9 @@ struct DeviceStats {
   double max_temp_c = 0;
   double throttled_s = 0;
   uint64_t transitions = 0;
+  // (state name, seconds in it), in the profile's order; empty: none.
+  std::vector<std::pair<std::string, double>> idle_state_s;
+  double wake_delay_s = 0;
 };
 
 struct ModelStats {

@@ -32,14 +32,26 @@ std::string ShareCell(const RunSummary& r) {
   return absl::StrJoin(parts, " / ");
 }
 
+// "wfi 1.2, cpu_off 40.1", or "-" for a device without idle states.
+std::string IdleCell(const DeviceStats& d) {
+  if (d.idle_state_s.empty()) return "-";
+  std::vector<std::string> parts;
+  for (const auto& [name, s] : d.idle_state_s) {
+    parts.push_back(absl::StrCat(name, " ", F1(s)));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
 std::string DeviceRunTable(const RunSummary& r) {
-  std::string out = Row({"device", "share %", "energy J", "mean W", "mean util",
-                         "Tmax °C", "throttled s", "DVFS"});
-  out += Rule(8);
+  std::string out =
+      Row({"device", "share %", "energy J", "mean W", "mean util", "Tmax °C",
+           "throttled s", "DVFS", "idle states s", "wake delay s"});
+  out += Rule(10);
   for (const DeviceStats& d : r.devices) {
     out += Row({d.name, F1(d.share_pct), F2(d.energy_j), F3(d.mean_power_w),
                 F3(d.mean_utilization), F1(d.max_temp_c), F1(d.throttled_s),
-                absl::StrCat(d.transitions)});
+                absl::StrCat(d.transitions), IdleCell(d),
+                d.idle_state_s.empty() ? "-" : F2(d.wake_delay_s)});
   }
   return out;
 }
@@ -196,7 +208,9 @@ std::string MarkdownReport(const ReportContext& ctx,
       "own charged and dynamic energy per completed job. The lower bound "
       "runs each job alone on its minimum-energy device, P-state and "
       "precision that meets its deadline (sim/lower_bound.h); its E/job "
-      "adds the static floor Σ P_static · duration, its miss % counts jobs "
+      "adds the static floor Σ P_static · duration (with idle states: "
+      "static power while that placement is busy, the cheapest idle state "
+      "over each gap, sim/idle_bound.h), its miss % counts jobs "
       "no device can finish in time. Definitions: sim/report.h.\n");
   for (const RunSummary& r : runs) {
     absl::StrAppend(&out, "\n## ", r.label, "\n\n", r.jobs,

@@ -106,6 +106,28 @@ TEST(ReportTest, SummarizeByHand) {
   EXPECT_THAT(csv, HasSubstr("\nlower_bound,5,4,,,80,2,0.5,0.25,"));
 }
 
+TEST(ReportTest, IdleStateTimesPerDevice) {
+  RunResult r;
+  r.label = "x+y";
+  r.end = std::chrono::seconds(10);
+  r.devices.resize(2);
+  r.devices[0].spec.name = "cpu0";  // no idle states
+  r.devices[1].spec.name = "npu0";
+  r.devices[1].spec.idle_states = {IdleState{"gate", 0.1, 0, 10, 0, 0},
+                                   IdleState{"off", 0.01, 0, 1000, 0, 0}};
+  r.devices[1].idle.in_state = {milliseconds(1250), milliseconds(6000)};
+  r.devices[1].idle.wake_delay = milliseconds(30);
+  const RunSummary s = Summarize(r, {}, WorkloadKind::kPoisson);
+  EXPECT_TRUE(s.devices[0].idle_state_s.empty());
+  ASSERT_EQ(s.devices[1].idle_state_s.size(), 2u);
+  EXPECT_EQ(s.devices[1].idle_state_s[1].first, "off");
+  EXPECT_DOUBLE_EQ(s.devices[1].idle_state_s[1].second, 6.0);
+  EXPECT_DOUBLE_EQ(s.devices[1].wake_delay_s, 0.03);
+  const std::string md = MarkdownReport(ReportContext{}, {s}, LowerBound{});
+  EXPECT_THAT(md, HasSubstr("| 0 | - | - |\n"));  // cpu0: DVFS, none, none
+  EXPECT_THAT(md, HasSubstr("| gate 1.2, off 6.0 | 0.03 |\n"));
+}
+
 Scenario Short(double duration_s) {
   Scenario sc;
   sc.name = "short";

@@ -95,6 +95,7 @@ RunResult Simulation::Run() {
   result_.end = engine_.Now();
   for (size_t i = 0; i < devices_.size(); ++i) {
     result_.devices[i].energy_j = devices_[i]->state().last_reading.energy_j;
+    result_.devices[i].idle = devices_[i]->idle_residency();
   }
   return std::move(result_);
 }

@@ -26,6 +26,7 @@
 #include "core/policy.h"
 #include "core/types.h"
 #include "devices/device_spec.h"
+#include "devices/idle.h"
 #include "sim/models.h"
 #include "sim/workload.h"
 
@@ -79,6 +80,8 @@ struct DeviceRun {
   uint64_t transitions = 0;           // P-state changes
   Duration throttled{0};              // ticks spent throttled · period
   int32_t max_temp_mc = 0;
+  // Where its idle time went (DeviceSpec::idle_states), over [0, end].
+  IdleResidency idle;
 };
 
 struct RunResult {
