@@ -127,6 +127,14 @@ struct ThermalTunables {
   // While above the passive trip the P-state cap drops one step per interval;
   // once cool again it rises one step per interval.
   uint32_t step_interval_ms = 1000;
+  // Thermal-aware placement (governor/thermal.h NextHot): a device within
+  // this far of its passive trip takes new work only when no cooler device
+  // can, so heat moves away before throttling binds ...
+  int32_t hot_margin_mc = 5000;
+  // ... and that flag changes at most once per this interval (a move costs
+  // the jobs that follow a colder, slower or costlier device; flapping
+  // would pay it again and again).
+  uint32_t hot_interval_ms = 30000;
 };
 
 // ONNX Runtime's graph optimisation levels (onnxruntime.ai "Graph

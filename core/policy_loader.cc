@@ -53,6 +53,7 @@ void ReadScheduler(YamlMap m, SchedulerTunables* s) {
   m.Optional("max_finished_jobs", &s->max_finished_jobs);
   OptionalEnum(m, "placement", kPlacementStrategyNames, ParsePlacementStrategy,
                &s->placement);
+  m.Optional("deadline_margin", &s->deadline_margin, Bounds::Between(0, 1));
   YamlMap classes = m.OptionalMap("classes");
   for (int c = 0; c < kNumPriorityClasses; ++c) {
     ReadClassWeights(
@@ -94,6 +95,9 @@ void ReadThermal(YamlMap m, ThermalTunables* t) {
   m.Optional("hysteresis_mc", &t->hysteresis_mc, Bounds::Between(0, 50000));
   m.Optional("step_interval_ms", &t->step_interval_ms,
              Bounds::Between(1, 3600000));
+  m.Optional("hot_margin_mc", &t->hot_margin_mc, Bounds::Between(0, 50000));
+  m.Optional("hot_interval_ms", &t->hot_interval_ms,
+             Bounds::Between(0, 3600000));
   m.CheckNoUnknownKeys();
 }
 

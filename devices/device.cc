@@ -30,8 +30,10 @@ absl::Status Device::ApplyPState(int pstate) {
   return s;
 }
 
-void Device::SetThermal(int pstate_cap, bool throttled, bool critical) {
+void Device::SetThermal(int pstate_cap, bool throttled, bool critical,
+                        bool hot) {
   absl::MutexLock l(&mu_);
+  state_.hot = hot;
   state_.pstate_cap = pstate_cap;
   state_.throttled = throttled;
   state_.critical = critical;

@@ -21,6 +21,9 @@ struct DeviceState {
   int pstate_cap = 0;      // highest P-state the thermal governor allows
   bool throttled = false;  // pstate_cap below the top P-state
   bool critical = false;   // above the critical trip: dispatch stopped
+  // Near its passive trip: placement prefers cooler devices
+  // (governor/thermal.h NextHot).
+  bool hot = false;
   SensorReading last_reading;
 };
 
@@ -46,7 +49,8 @@ class Device {
   // Applies `pstate` through the actuator; on failure the state keeps the
   // last P-state that was applied and the error is returned.
   absl::Status ApplyPState(int pstate);
-  void SetThermal(int pstate_cap, bool throttled, bool critical);
+  void SetThermal(int pstate_cap, bool throttled, bool critical,
+                  bool hot = false);
   void SetReading(const SensorReading& r);
   // Forwarded to the executor, which owns the idle-state machine
   // (Executor::SetIdlePolicy, devices/idle.h).
@@ -54,6 +58,7 @@ class Device {
     executor_->SetIdlePolicy(policy);
   }
   IdleResidency idle_residency() const { return executor_->IdleTime(); }
+  int idle_state() const { return executor_->CurrentIdleState(); }
 
  private:
   const DeviceSpec spec_;

@@ -80,6 +80,9 @@ class Executor {
   // report no idle states, so the device always draws static power.
   virtual void SetIdlePolicy(const IdlePolicy& policy) {}
   virtual IdleResidency IdleTime() const { return {}; }
+  // The idle state it is in now (an index into DeviceSpec::idle_states), or
+  // -1 when awake or not modelling them. Cheap: placement asks per job.
+  virtual int CurrentIdleState() const { return -1; }
 };
 
 }  // namespace joule

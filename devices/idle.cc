@@ -48,4 +48,22 @@ double GapPredictor::PredictS(double elapsed_s) const {
   return std::max(mean_s.value_or(0.0), elapsed_s);
 }
 
+double IdlePowerW(const DeviceSpec& spec, const IdleResidency& before,
+                  const IdleResidency& after, double idle_s) {
+  if (idle_s <= 0) return spec.static_power_w;
+  const size_t n = std::min(
+      {before.in_state.size(), after.in_state.size(), spec.idle_states.size()});
+  double asleep_s = 0, asleep_j = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double d =
+        std::max(ToSeconds(after.in_state[i] - before.in_state[i]), 0.0);
+    asleep_s += d;
+    asleep_j += spec.idle_states[i].power_w * d;
+  }
+  asleep_j +=
+      std::max(after.transition_energy_j - before.transition_energy_j, 0.0);
+  return (spec.static_power_w * std::max(idle_s - asleep_s, 0.0) + asleep_j) /
+         idle_s;
+}
+
 }  // namespace joule

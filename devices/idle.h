@@ -103,6 +103,15 @@ struct IdleResidency {
   int current = -1;                // the state it is in now, or −1
 };
 
+// What the device drew on average while idle between two residency
+// readings `before` and `after`, `idle_s` seconds of which it had no job:
+//   P_idle = (P_static · (idle_s − Σ Δs_i) + Σ P_i · Δs_i + ΔE_tr) / idle_s
+// (Δs_i: time in idle state i; ΔE_tr: transition energy of the entries);
+// P_static when idle_s ≤ 0 or nothing is modelled. The slack governor's
+// race-to-idle term (governor/dvfs.h).
+double IdlePowerW(const DeviceSpec& spec, const IdleResidency& before,
+                  const IdleResidency& after, double idle_s);
+
 }  // namespace joule
 
 #endif  // JOULE_DEVICES_IDLE_H_

@@ -1,5 +1,6 @@
 #include "devices/idle.h"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -120,6 +121,21 @@ TEST(GapPredictorTest, Table) {
     for (double g : c.gaps_s) p = p.Observe(g, c.weight);
     EXPECT_DOUBLE_EQ(p.PredictS(c.elapsed_s), c.want_s) << c.what;
   }
+}
+
+TEST(IdlePowerTest, WeighsEachStateByItsTime) {
+  const DeviceSpec spec = TwoStates();
+  IdleResidency before;
+  before.in_state = {std::chrono::milliseconds(0), std::chrono::seconds(1)};
+  IdleResidency after = before;
+  // Over 1 s idle: 0.2 s gated, 0.5 s off (one entry, 9 mJ), 0.3 s awake:
+  // 0.3 · 1 + 0.2 · 0.5 + 0.5 · 0.1 + 9e-3 J.
+  after.in_state = {std::chrono::milliseconds(200),
+                    std::chrono::milliseconds(1500)};
+  after.transition_energy_j = 9e-3;
+  EXPECT_NEAR(IdlePowerW(spec, before, after, 1.0), 0.459, 1e-12);
+  EXPECT_EQ(IdlePowerW(spec, before, after, 0), 1.0);
+  EXPECT_EQ(IdlePowerW(spec, IdleResidency{}, IdleResidency{}, 1.0), 1.0);
 }
 
 }  // namespace

@@ -80,13 +80,13 @@ namespace joule {
 // frequencies not strictly increasing, voltages decreasing, dynamic power not
 // increasing, no precision with a peak above 0, a conversion to a precision
 // without a peak or not a precision name, bandwidth <= 0, efficiencies
-  // outside (0, 1], RC constants <= 0, idle states out of order (power not
-  // decreasing, exit latency decreasing) or drawing no less than static
-  // power, duplicate idle state names, passive trip not below critical,
-  // ambient not below the passive trip, a device ambient_c beside a
-  // top-level `thermal`, a coupling naming an unknown device, the same device
-  // twice or a pair already coupled. A missing required key is reported at
-  // the entry.
+// outside (0, 1], RC constants <= 0, idle states out of order (power not
+// decreasing, exit latency decreasing) or drawing no less than static
+// power, duplicate idle state names, passive trip not below critical,
+// ambient not below the passive trip, a device ambient_c beside a
+// top-level `thermal`, a coupling naming an unknown device, the same device
+// twice or a pair already coupled. A missing required key is reported at
+// the entry.
 absl::StatusOr<std::vector<DeviceSpec>> ParseProfile(std::string_view yaml,
                                                      std::string_view source);
 

@@ -106,6 +106,11 @@ void SimulatedExecutor::SetIdlePolicy(const IdlePolicy& policy) {
   MaybeSleepLocked(clock_->Now());
 }
 
+int SimulatedExecutor::CurrentIdleState() const {
+  absl::MutexLock l(&mu_);
+  return state_;
+}
+
 IdleResidency SimulatedExecutor::IdleTime() const {
   absl::MutexLock l(&mu_);
   IdleResidency r = residency_;

@@ -60,6 +60,7 @@ class SimulatedExecutor final : public Executor {
   bool simulated() const override { return true; }
   void SetIdlePolicy(const IdlePolicy& policy) override;
   IdleResidency IdleTime() const override;
+  int CurrentIdleState() const override;
 
  private:
   struct Running {

@@ -12,7 +12,8 @@ namespace {
 
 bool StateChanged(const DeviceState& a, const DeviceState& b) {
   return a.pstate != b.pstate || a.pstate_cap != b.pstate_cap ||
-         a.throttled != b.throttled || a.critical != b.critical;
+         a.throttled != b.throttled || a.critical != b.critical ||
+         a.hot != b.hot;
 }
 
 Duration Millis(uint32_t ms) { return std::chrono::milliseconds(ms); }
@@ -98,8 +99,10 @@ bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t,
   s.thermal = NextThermalState(s.thermal, r->temp_mc, spec.trip_passive_mc,
                                spec.trip_critical_mc, spec.max_pstate(), now,
                                t.thermal);
+  s.thermal =
+      NextHot(s.thermal, r->temp_mc, spec.trip_passive_mc, now, t.thermal);
   s.device->SetThermal(s.thermal.pstate_cap, s.thermal.throttled,
-                       s.thermal.critical);
+                       s.thermal.critical, s.thermal.hot);
 
   const DvfsInputs in = Inputs(s, *r, before.pstate, now, deadline_floor);
   const DvfsDecision d = NextPState(in, t.governor);
@@ -110,8 +113,12 @@ bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t,
       s.device->name(), in.latest, in.mean, in.stddev, r->temp_mc, in.current,
       in.cap, s.thermal.critical, GovernorPolicyName(t.governor.policy),
       d.pstate, DvfsReasonName(d.reason));
+  metrics_.decisions
+      .WithLabels({s.device->name(), std::string(DvfsReasonName(d.reason))})
+      .Inc();
+  s.metrics.deadline_floor.Set(deadline_floor);
   Apply(s, d, in.mean, now);
-  TickIdle(s, t.governor);
+  TickIdle(s, t.governor, r->utilization, now);
 
   const DeviceState after = s.device->state();
   RecordState(s, after);
@@ -158,7 +165,7 @@ DvfsInputs Governor::Inputs(const Slot& s, const SensorReading& r, int current,
     in.dynamic_power_w.push_back(p.dynamic_power_w);
   }
   in.static_power_w = spec.static_power_w;
-  in.idle_power_w = spec.static_power_w;
+  in.idle_power_w = s.idle_power_w >= 0 ? s.idle_power_w : spec.static_power_w;
   in.deadline_floor = deadline_floor;
   if (s.last_change.has_value()) in.since_last_change = now - *s.last_change;
   in.mean_at_last_change = s.mean_at_last_change;
@@ -215,6 +222,7 @@ void Governor::RecordState(Slot& s, const DeviceState& st) {
   s.metrics.frequency_hz.Set(static_cast<double>(pstates[p].freq_khz) * 1000.0);
   s.metrics.throttled.Set(st.throttled ? 1 : 0);
   s.metrics.critical.Set(st.critical ? 1 : 0);
+  s.metrics.hot.Set(st.hot ? 1 : 0);
 }
 
 // --- The loop ------------------------------------------------------------

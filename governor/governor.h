@@ -116,6 +116,11 @@ class Governor {
     bool sensor_failing = false;  // logged; stay quiet until it recovers
     bool actuator_failing = false;
     std::optional<IdleRecorder> idle;  // made on the first TickIdle
+    // What it draws idle (devices/idle.h IdlePowerW), smoothed over rounds;
+    // below 0 until measured: static power.
+    double idle_power_w = -1;
+    IdleResidency last_residency;
+    std::optional<TimePoint> residency_at;
   };
 
   // The loop thread's wake-up state. Shared with the clock timer's callback,
@@ -149,8 +154,8 @@ class Governor {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   // After the P-state decision: sets the device's idle policy and records
   // its idle-state time (governor/idle.h). In governor_idle.cc.
-  void TickIdle(Slot& s, const GovernorTunables& g)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  void TickIdle(Slot& s, const GovernorTunables& g, double utilization,
+                TimePoint now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void RecordReading(Slot& s, const SensorReading& r)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void RecordState(Slot& s, const DeviceState& st)

@@ -7,6 +7,11 @@
 //   joule_device_utilization_ratio{device}        gauge   0..1
 //   joule_device_energy_joules_total{device}      counter cumulative energy
 //   joule_dvfs_transitions_total{device,direction} counter direction=up|down
+//   joule_dvfs_decisions_total{device,reason}     counter the DVFS reason
+//                                                 (governor/dvfs.h names)
+//   joule_dvfs_deadline_floor{device}             gauge   slack's EDF floor,
+//                                                         -1: no deadline
+//   joule_device_hot{device}                      gauge   0/1 near the trip
 //   joule_thermal_throttled{device}               gauge   0/1
 //   joule_device_critical{device}                 gauge   0/1
 //   joule_actuator_errors_total{device}           counter
@@ -39,6 +44,8 @@ struct DeviceMetrics {
   Counter& transitions_down;
   Gauge& throttled;
   Gauge& critical;
+  Gauge& deadline_floor;
+  Gauge& hot;
   Counter& actuator_errors;
   Counter& sensor_errors;
 };
@@ -58,6 +65,9 @@ struct GovernorMetrics {
   Family<Counter>& transitions;
   Family<Gauge>& throttled;
   Family<Gauge>& critical;
+  Family<Counter>& decisions;
+  Family<Gauge>& deadline_floor;
+  Family<Gauge>& hot;
   Family<Counter>& actuator_errors;
   Family<Counter>& sensor_errors;
   Family<Counter>& idle_state_s;

@@ -51,4 +51,21 @@ ThermalState NextThermalState(const ThermalState& prev, int32_t temp_mc,
   return next;
 }
 
+ThermalState NextHot(const ThermalState& s, int32_t temp_mc,
+                     int32_t trip_passive_mc, TimePoint now,
+                     const ThermalTunables& t) {
+  ThermalState next = s;
+  const bool elapsed =
+      !s.hot_since.has_value() ||
+      now - *s.hot_since >= std::chrono::milliseconds(t.hot_interval_ms);
+  if (!elapsed) return next;
+  const int32_t on = trip_passive_mc - t.hot_margin_mc;
+  const bool want = s.hot ? temp_mc >= on - t.hysteresis_mc : temp_mc >= on;
+  if (want != s.hot) {
+    next.hot = want;
+    next.hot_since = now;
+  }
+  return next;
+}
+
 }  // namespace joule

@@ -44,6 +44,9 @@ struct ThermalState {
   bool passive_tripped = false;
   // When the cap last moved; empty if it never has.
   std::optional<TimePoint> last_step;
+  // Near the passive trip: placement sends new work elsewhere (NextHot).
+  bool hot = false;
+  std::optional<TimePoint> hot_since;  // when `hot` last changed
 
   // A cool device: capped at its top P-state, nothing tripped.
   static ThermalState Uncapped(int max_pstate) {
@@ -57,6 +60,18 @@ struct ThermalState {
 //   last_step empty, or now − last_step ≥ step_interval_ms
 bool StepIntervalElapsed(const ThermalState& prev, TimePoint now,
                          const ThermalTunables& t);
+
+// Thermal-aware placement: whether the device is "hot", with P the passive
+// trip, M = hot_margin_mc, H = hysteresis_mc and the interval
+// hot_interval_ms since `hot` last changed (none yet: elapsed):
+//   T ≥ P − M          and interval elapsed → hot' = true
+//   T < P − M − H      and interval elapsed → hot' = false
+//   otherwise                               → hot' = hot
+// H is the change filter (a device must cool well below where it turned
+// hot) and the interval the minimum time between moves.
+ThermalState NextHot(const ThermalState& s, int32_t temp_mc,
+                     int32_t trip_passive_mc, TimePoint now,
+                     const ThermalTunables& t);
 
 // The next thermal state; see the truth table at the top of this file.
 ThermalState NextThermalState(const ThermalState& prev, int32_t temp_mc,

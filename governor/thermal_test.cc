@@ -156,3 +156,31 @@ TEST(NextThermalStateTest, SinglePStateDeviceIsNeverThrottled) {
 
 }  // namespace
 }  // namespace joule
+
+namespace joule {
+namespace {
+
+// Passive trip 85 °C, margin 5 °C, hysteresis 5 °C, interval 30 s.
+TEST(NextHotTest, Table) {
+  ThermalTunables t;
+  const TimePoint t0{};
+  const auto at = [&](int s) { return t0 + std::chrono::seconds(s); };
+  ThermalState s;
+  s = NextHot(s, 79999, 85000, at(0), t);
+  EXPECT_FALSE(s.hot);
+  s = NextHot(s, 80000, 85000, at(1), t);  // within the margin: hot
+  EXPECT_TRUE(s.hot);
+  s = NextHot(s, 70000, 85000, at(20), t);  // cool, but inside the interval
+  EXPECT_TRUE(s.hot);
+  s = NextHot(s, 75000, 85000, at(31), t);  // not below 80 − 5: filtered
+  EXPECT_TRUE(s.hot);
+  s = NextHot(s, 74999, 85000, at(32), t);
+  EXPECT_FALSE(s.hot);
+  s = NextHot(s, 90000, 85000, at(40), t);  // hot again only after 30 s
+  EXPECT_FALSE(s.hot);
+  s = NextHot(s, 90000, 85000, at(62), t);
+  EXPECT_TRUE(s.hot);
+}
+
+}  // namespace
+}  // namespace joule

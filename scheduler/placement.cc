@@ -82,7 +82,8 @@ bool EvaluateJoule(const PlacementRequest& req, const PlacementCandidate& c,
   const int hi = std::clamp(c.max_pstate, p, n - 1);
   const std::vector<QueuedJob>& queue = c.queue ? *c.queue : kEmpty;
   // Without a queue the backlog is one block ahead of the job.
-  const double ahead = c.queue ? c.running_left_s : c.backlog_s;
+  const double ahead =
+      (c.queue ? c.running_left_s : c.backlog_s) + c.wake_latency_s;
   absl::InlinedVector<double, 16> exec(n, 0.0);
   QueuedJob job;
   job.priority_class = req.priority_class;
@@ -113,7 +114,7 @@ bool EvaluateJoule(const PlacementRequest& req, const PlacementCandidate& c,
   const int q = est.pstate;
   const double idle =
       c.idle_power_w >= 0 ? c.idle_power_w : spec.static_power_w;
-  double marginal = est.energy_j - idle * est.exec_s;
+  double marginal = est.energy_j - idle * est.exec_s + c.wake_energy_j;
   if (q > p) {
     for (const QueuedJob& k : queue) {
       marginal += spec.pstates[q].dynamic_power_w * k.exec_s[q] -
@@ -147,6 +148,7 @@ CandidateResult Evaluate(const PlacementRequest& req,
   r.device = spec.name;
   r.kind = spec.kind;
   r.backlog_s = c.backlog_s;
+  r.hot = c.hot;
   r.estimate = EstimateJob(req.cost, req.batch, spec, c.pstate);
   if (r.estimate && c.exec_scale != 1.0) {
     ApplyCalibration(c.exec_scale, &*r.estimate);
@@ -193,6 +195,7 @@ CandidateResult Evaluate(const PlacementRequest& req,
 // True when feasible `a` beats feasible `b` (b earlier in the input): lower
 // score, then lower finish; equal ones keep the earlier.
 bool Beats(const CandidateResult& a, const CandidateResult& b) {
+  if (a.hot != b.hot) return !a.hot;
   if (a.score != b.score) return a.score < b.score;
   return a.finish_s < b.finish_s;
 }
@@ -244,10 +247,11 @@ std::string Explain(const PlacementRequest& req, const ClassWeights& w,
     return s;
   }
   std::string s = absl::StrFormat(
-      "%s wins at %s, P%d%s (%s, %s: %g/s, %g/J): score %.4g, finish %s, "
+      "%s wins at %s, P%d%s%s (%s, %s: %g/s, %g/J): score %.4g, finish %s, "
       "adds %s",
       win.device, Name(PrecisionName(win.estimate->precision)),
       win.estimate->pstate, win.raises_pstate ? " (raised)" : "",
+      win.hot ? " (hot, no cooler device can take it)" : "",
       Name(PriorityClassName(req.priority_class)),
       Name(PreferenceName(req.preference)), w.latency_weight_per_s,
       w.energy_weight_per_j, win.score, FormatSeconds(win.finish_s),

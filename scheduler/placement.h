@@ -25,6 +25,9 @@
 //                  rotation, so the first feasible device at or after the
 //                  cursor wins, cyclically)
 // Equal scores fall back to the lower finish_s, then the earlier candidate.
+// A device marked hot loses to every feasible one that is not (thermal-aware
+// placement: new work moves away from a device nearing its trip; the jobs
+// queued there stay, so a move costs nothing already admitted).
 //
 // Joule's energy and EDF. "joule" checks a deadline by EDF over the device's
 // queue (EdfFeasible below): the job is inserted where the scheduler's queue
@@ -38,6 +41,10 @@
 //              + Σ_queued [P_dyn(q) · t_k(q) − P_dyn(p) · t_k(p)]
 //                                                      (raising the P-state
 //                from p to q costs the queued jobs' extra energy too)
+//              + E_wake                               (waking a sleeping
+//                device; its exit latency delays the job, in EDF too)
+// with P_idle what the device would draw instead (the idle state's power
+// when it sleeps).
 // The other strategies keep the simpler check finish_s ≤ deadline_s at the
 // device's P-state.
 // A value outside the enum ranks as "joule" (no name parses to one: the
@@ -121,6 +128,14 @@ struct PlacementCandidate {
   // What the device draws idle (its static power unless it idles lower);
   // below 0: static power.
   double idle_power_w = -1;
+  // "joule": waking the device from the idle state it sleeps in
+  // (devices/idle.h WakeCost): the job starts wake_latency_s later and adds
+  // wake_energy_j. 0 when it is awake.
+  double wake_latency_s = 0;
+  double wake_energy_j = 0;
+  // Near its passive trip (DeviceState::hot): it wins only when no feasible
+  // device that is not hot remains. The scheduler sets it for "joule".
+  bool hot = false;
 };
 
 // Why a device cannot take the job, in the order they are checked.
@@ -145,6 +160,7 @@ struct CandidateResult {
   double marginal_j = 0;
   // The estimate's P-state is above the device's: admission raises it.
   bool raises_pstate = false;
+  bool hot = false;  // PlacementCandidate::hot
   Infeasible infeasible = Infeasible::kNone;
   std::string reason;  // human-readable; empty when feasible
 };

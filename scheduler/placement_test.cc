@@ -528,3 +528,25 @@ TEST_F(SlackPlacementTest, MakingAQueuedJobMissIsInfeasible) {
 
 }  // namespace
 }  // namespace joule
+
+namespace joule {
+namespace {
+
+TEST(HotPlacementTest, AHotDeviceWinsOnlyWhenNoCoolerOneCan) {
+  const DeviceSpec cpu = Cpu();
+  const DeviceSpec npu = Npu();
+  PlacementRequest req;
+  req.cost = ComputeBound();  // npu0 wins when both are cool
+  std::vector<PlacementCandidate> c = {PlacementCandidate{&cpu, 1},
+                                       PlacementCandidate{&npu, 0}};
+  c[1].hot = true;
+  Placement p = Place(req, c, SchedulerTunables{});
+  EXPECT_EQ(p.chosen, 0);
+  c[0].critical = true;  // the cool one cannot: the hot one takes it
+  p = Place(req, c, SchedulerTunables{});
+  EXPECT_EQ(p.chosen, 1);
+  EXPECT_THAT(p.explanation, HasSubstr("(hot, no cooler device can take it)"));
+}
+
+}  // namespace
+}  // namespace joule

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "devices/idle.h"
 #include "spdlog/spdlog.h"
 
 namespace joule {
@@ -97,9 +98,20 @@ const std::vector<PlacementCandidate>& Scheduler::CandidatesLocked(
     c.exec_scale = calibration_.Factor({model, s.device->name(), c.pstate});
     if (tunables_.placement == PlacementStrategy::kJoule) {
       c.running_left_s = RunningLeftLocked(s, now);
+      c.hot = st.hot;
       if (!s.queue.empty()) c.queue = &EdfViewLocked(s, now);
       if (tunables_.raise_pstate_for_deadlines) {
         c.max_pstate = std::min(st.pstate_cap, s.device->spec().max_pstate());
+      }
+      if (!s.running && s.queue.empty()) {
+        const DeviceSpec& spec = s.device->spec();
+        const int sleep = s.device->idle_state();
+        if (sleep >= 0 && sleep < static_cast<int>(spec.idle_states.size())) {
+          const IdleWake w = WakeCost(spec, sleep);
+          c.wake_latency_s = w.latency_s;
+          c.wake_energy_j = w.energy_j;
+          c.idle_power_w = spec.idle_states[sleep].power_w;
+        }
       }
     }
     out.push_back(c);

@@ -23,7 +23,10 @@ std::string RenderStatusPage(const std::vector<Scheduler::DeviceLoad>& loads,
       "text-align:right}th{background:#eee}</style></head><body>"
       "<h1>jouled</h1><p>State: ",
       draining ? "draining" : "serving", ". Policy generation ",
-      policy.generation, " from ", Escape(policy.source),
+      policy.generation, " from ", Escape(policy.source), ". Governor ",
+      std::string(GovernorPolicyName(policy.policy.governor.policy)),
+      ", placement ",
+      std::string(PlacementStrategyName(policy.policy.scheduler.placement)),
       ".</p><table><tr><th>device</th><th>kind</th><th>P-state</th>"
       "<th>cap</th><th>MHz</th><th>°C</th><th>W</th><th>util</th>"
       "<th>queued</th><th>running</th><th>backlog ms</th><th>thermal</th>"
@@ -31,8 +34,10 @@ std::string RenderStatusPage(const std::vector<Scheduler::DeviceLoad>& loads,
   for (const Scheduler::DeviceLoad& l : loads) {
     Device& d = *l.device;
     const DeviceState st = d.state();
-    const char* thermal =
-        st.critical ? "critical" : (st.throttled ? "throttled" : "ok");
+    const char* thermal = st.critical    ? "critical"
+                          : st.throttled ? "throttled"
+                          : st.hot       ? "hot"
+                                         : "ok";
     absl::StrAppend(
         &html, "<tr><td>", Escape(d.name()), "</td><td>",
         std::string(DeviceKindName(d.spec().kind)), "</td><td>", st.pstate, "/",

@@ -387,9 +387,19 @@ TEST_F(DaemonE2eTest, MetricsPassPromtoolAndNameEveryRequiredFamily) {
         "joule_device_frequency_hertz", "joule_device_temperature_celsius",
         "joule_device_power_watts", "joule_device_energy_joules_total",
         "joule_dvfs_transitions_total", "joule_thermal_throttled",
-        "joule_policy_reloads_total", "joule_build_info"}) {
+        "joule_policy_reloads_total", "joule_build_info",
+        "joule_dvfs_decisions_total", "joule_dvfs_deadline_floor",
+        "joule_device_hot"}) {
     EXPECT_NE(m.find(std::string("# TYPE ") + name), std::string::npos) << name;
   }
+  // The default governor is "slack"; its decisions are counted by reason.
+  EXPECT_NE(m.find("joule_dvfs_decisions_total{device=\"cpu0\",reason=\""),
+            std::string::npos);
+  absl::StatusOr<TestResponse> page = HttpGet(daemon_->metrics_port(), "/");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_NE(page->body().find("Governor slack, placement joule."),
+            std::string::npos)
+      << page->body();
   const std::string file = WriteFile("metrics.txt", m);
   const std::string cmd = "promtool check metrics < " + file + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
