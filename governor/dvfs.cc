@@ -114,7 +114,9 @@ DvfsDecision Slack(const DvfsInputs& in, int cap, const GovernorTunables& t) {
   const int top = std::max(in.num_pstates - 1, 0);
   const double f_cur = FreqKhz(in, std::clamp(in.current, 0, top));
   const double up = std::max(t.up_threshold, 1e-3);
-  const double work = std::max(in.mean / up, in.mean + t.k * in.stddev);
+  const double n = static_cast<double>(std::max<size_t>(in.window_samples, 1));
+  const double work =
+      std::max(in.mean / up, in.mean + t.k * in.stddev / std::sqrt(n));
   int p_load = cap;
   for (int p = 0; p < cap; ++p) {
     if (work * f_cur / FreqKhz(in, p) <= 1.0) {
@@ -128,11 +130,13 @@ DvfsDecision Slack(const DvfsInputs& in, int cap, const GovernorTunables& t) {
       static_cast<int>(in.dynamic_power_w.size()) == in.num_pstates;
   int target = floor;
   double best = 0;
+  // An idle window still ranks P-states by what the next job will cost.
+  const double mean = std::max(in.mean, kSlackMinLoad);
   for (int p = floor; p <= cap && has_power; ++p) {
-    const double u = in.mean * f_cur / FreqKhz(in, p);
+    const double u = mean * f_cur / FreqKhz(in, p);
     const double e =
         u * (in.dynamic_power_w[p] + in.static_power_w - in.idle_power_w);
-    if (p == floor || e < best) {
+    if (p == floor || e <= best * (1 + kSlackEnergyTie)) {
       best = e;
       target = p;
     }

@@ -8,10 +8,13 @@
 //   "slack" (the default): the least-energy P-state that meets the device's
 //   deadlines and holds its load. With μ, σ, k as for "adaptive" below,
 //   f_p the frequency of P-state p and f_cur the current one's:
-//     load(p)  = max(μ / up, μ + k·σ) · f_cur / f_p   (the window's work at
-//                p: its mean with up_threshold's headroom, and its peaks;
-//                work scales as 1/f, which over-estimates memory-bound work,
-//                the safe side)
+//     load(p)  = max(μ / up, μ + k·σ/√n) · f_cur / f_p   (the window's work
+//                at p: its mean with up_threshold's headroom, and the upper
+//                k-sigma bound of that mean over the window's n samples, so
+//                a short or noisy window asks for more; single samples are
+//                0 or 1 for long jobs, so their own peaks say nothing about
+//                the load; work scales as 1/f, which over-estimates
+//                memory-bound work, the safe side)
 //     p_load   = the lowest p ≤ cap with load(p) ≤ 1 (the cap if none)
 //     p_dl     = min(deadline_floor, cap): the lowest P-state at which every
 //                queued and running job meets its deadline, by EDF over the
@@ -22,7 +25,12 @@
 //                (the power above idle that p adds; race-to-idle wins when
 //                the device idles below its static power, slow-and-steady
 //                when it does not)
-//     target   = argmin e(p) over floor ≤ p ≤ cap (the lower p on a tie)
+//     target   = argmin e(p) over floor ≤ p ≤ cap, where energies within
+//                kSlackEnergyTie of each other count as equal and the faster
+//                P-state wins (the same joules buy more slack: P-states at
+//                one voltage cost the same per unit of compute), and μ is
+//                taken as at least kSlackMinLoad (an idle window still
+//                ranks P-states by what its next job will cost)
 //   Which rule applies when:
 //     target > current and p_dl > current → target at once ("deadline"):
 //       no rate limit, no change filter; the move is not recorded as a load
@@ -87,6 +95,7 @@
 #ifndef JOULE_GOVERNOR_DVFS_H_
 #define JOULE_GOVERNOR_DVFS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -144,6 +153,8 @@ struct DvfsInputs {
   // running jobs all meet their deadlines (EDF over its queue); -1 when
   // none has a deadline, num_pstates when even the top P-state misses one.
   int deadline_floor = -1;
+  // Samples in the utilisation window (n above); 0 counts as 1.
+  size_t window_samples = 1;
   // Power model, per P-state as freq_khz (empty: energy ties, so the lowest
   // P-state that holds the load and the deadlines wins).
   std::vector<double> dynamic_power_w;
@@ -152,6 +163,9 @@ struct DvfsInputs {
   // lower-power state.
   double idle_power_w = 0;
 };
+
+inline constexpr double kSlackEnergyTie = 0.005;
+inline constexpr double kSlackMinLoad = 0.01;
 
 struct DvfsDecision {
   int pstate = 0;  // next P-state; equal to current when holding

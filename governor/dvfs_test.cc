@@ -322,8 +322,9 @@ struct SlackCase {
 
 const SlackCase kSlackCases[] = {
     // name, μ, σ, cur, cap, since, last_dir, μ_last, floor, P_idle → want
-    {"idle_without_deadlines_goes_to_the_bottom", 0, 0, 3, 3, 1000, kNone, 0,
-     -1, 0.5, 0, DvfsReason::kLoadDown},
+    // P0 and P1 cost the same per unit of work: the faster wins the tie.
+    {"idle_without_deadlines_goes_to_the_cheapest_fastest", 0, 0, 3, 3, 1000,
+     kNone, 0, -1, 0.5, 1, DvfsReason::kLoadDown},
     {"deadline_floor_raises_at_once_inside_the_interval", 0, 0, 0, 3, 10, kDown,
      0, 2, 0.5, 2, DvfsReason::kDeadline},
     {"deadline_floor_above_the_cap_goes_to_the_cap", 0, 0, 0, 2, 10, kNone, 0,

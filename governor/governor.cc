@@ -167,6 +167,7 @@ DvfsInputs Governor::Inputs(const Slot& s, const SensorReading& r, int current,
   in.static_power_w = spec.static_power_w;
   in.idle_power_w = s.idle_power_w >= 0 ? s.idle_power_w : spec.static_power_w;
   in.deadline_floor = deadline_floor;
+  in.window_samples = s.window.Count();
   if (s.last_change.has_value()) in.since_last_change = now - *s.last_change;
   in.mean_at_last_change = s.mean_at_last_change;
   in.last_direction = s.last_direction;
