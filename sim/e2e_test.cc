@@ -61,13 +61,14 @@ TEST_F(ReferenceScenarioTest, CompareProducesEveryOutput) {
     const std::string stem = FileStem(c.Label());
     for (const char* suffix :
          {"-devices.csv", "-frequency.svg", "-temperature.svg",
-          "-utilization.svg", "-queue_depth.svg"}) {
+          "-utilization.svg", "-queue_depth.svg", "-power.svg",
+          "-energy.svg"}) {
       EXPECT_EQ(names.count(stem + suffix), 1u) << stem << suffix;
     }
     EXPECT_THAT(out->comparison, HasSubstr("| " + c.Label() + " |"));
     EXPECT_THAT(out->markdown, HasSubstr("\n## " + c.Label() + "\n"));
   }
-  EXPECT_EQ(names.size(), 3 + 5 * combos.size());
+  EXPECT_EQ(names.size(), 3 + 7 * combos.size());
   EXPECT_THAT(out->comparison, HasSubstr("| lower bound (offline) |"));
   EXPECT_THAT(out->markdown, HasSubstr("# joule-sim: rk3588_60pct (seed 1)"));
   EXPECT_THAT(out->markdown, HasSubstr("Offered load ρ = 0.600"));

@@ -87,6 +87,25 @@ std::vector<PlotFile> RunPlots(const RunResult& run) {
                          [](const DeviceRun&, const DeviceSample& s) {
                            return static_cast<double>(s.queued);
                          }));
+  out.push_back(TimePlot(
+      run, "power", "W (mean over each tick)", false,
+      [](const DeviceRun&, const DeviceSample& s) { return s.power_w; }));
+  // Cumulative: Σ mean power · tick length, per device (the sensor's energy
+  // at each tick).
+  const DeviceRun* device = nullptr;
+  double energy_j = 0;
+  Duration last{0};
+  out.push_back(TimePlot(run, "energy", "J since the start", false,
+                         [&](const DeviceRun& d, const DeviceSample& s) {
+                           if (&d != device) {
+                             device = &d;
+                             energy_j = 0;
+                             last = Duration{0};
+                           }
+                           energy_j += s.power_w * ToSeconds(s.t - last);
+                           last = s.t;
+                           return energy_j;
+                         }));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Plots: the SVG figures of a joule-sim report, drawn with sim/svg.h.
-//   per run: frequency (MHz), temperature (°C), utilisation and queue depth
-//            over time, one line per device;
+//   per run: frequency (MHz), temperature (°C), utilisation, queue depth,
+//            power (W) and cumulative energy (J) over time, one line per
+//            device;
 //   across runs: the latency CDF of completed jobs, one line per run.
 // Long series are reduced to at most kMaxPoints by averaging equal buckets
 // of samples, so a one-hour run still gives a light file.
