@@ -12,6 +12,16 @@ std::string Escape(const std::string& s) {
       s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
+// The idle state the device sleeps in, "awake", or "-" when its executor
+// models none (a real one: the kernel manages the hardware's).
+std::string IdleStateName(const Device& d) {
+  const std::vector<IdleState>& states = d.spec().idle_states;
+  if (states.empty() || d.idle_residency().in_state.empty()) return "-";
+  const int s = d.idle_state();
+  return s >= 0 && s < static_cast<int>(states.size()) ? states[s].name
+                                                       : "awake";
+}
+
 }  // namespace
 
 std::string RenderStatusPage(const std::vector<Scheduler::DeviceLoad>& loads,
@@ -30,6 +40,7 @@ std::string RenderStatusPage(const std::vector<Scheduler::DeviceLoad>& loads,
       ".</p><table><tr><th>device</th><th>kind</th><th>P-state</th>"
       "<th>cap</th><th>MHz</th><th>°C</th><th>W</th><th>util</th>"
       "<th>queued</th><th>running</th><th>backlog ms</th><th>thermal</th>"
+      "<th>idle state</th>"
       "<th>backend</th></tr>");
   for (const Scheduler::DeviceLoad& l : loads) {
     Device& d = *l.device;
@@ -48,8 +59,9 @@ std::string RenderStatusPage(const std::vector<Scheduler::DeviceLoad>& loads,
         absl::StrFormat("%.0f%%", st.last_reading.utilization * 100),
         "</td><td>", l.queued, "</td><td>", l.running ? "yes" : "no",
         "</td><td>", absl::StrFormat("%.1f", l.backlog_s * 1e3), "</td><td>",
-        thermal, "</td><td>", Escape(d.sensor().backend()),
-        d.simulated() ? " (simulated)" : "", "</td></tr>");
+        thermal, "</td><td>", Escape(IdleStateName(d)), "</td><td>",
+        Escape(d.sensor().backend()), d.simulated() ? " (simulated)" : "",
+        "</td></tr>");
   }
   absl::StrAppend(&html,
                   "</table><p><a href=\"/metrics\">/metrics</a> · "
