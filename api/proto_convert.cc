@@ -251,8 +251,7 @@ absl::StatusOr<JobSpec> SpecFromProto(
   }
   spec.signal.thumbnail.assign(req.change_thumbnail().begin(),
                                req.change_thumbnail().end());
-  if (absl::Status s = ValidateFrameSignal(spec.stream, spec.signal);
-      !s.ok()) {
+  if (absl::Status s = ValidateFrameSignal(spec.stream, spec.signal); !s.ok()) {
     return s;
   }
   if (req.inputs_size() > 0 && spec.model.empty()) {

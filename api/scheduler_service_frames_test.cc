@@ -121,7 +121,8 @@ class SchedulerServiceFramesTest : public ::testing::Test {
   std::unique_ptr<v1::Scheduler::Stub> stub_;
 };
 
-TEST_F(SchedulerServiceFramesTest, ASecondIdenticalFrameIsSkippedAChangedOneRuns) {
+TEST_F(SchedulerServiceFramesTest,
+       ASecondIdenticalFrameIsSkippedAChangedOneRuns) {
   v1::JobResult first;
   ASSERT_TRUE(Submit(Frame("AAAA", "digest-a"), &first).ok());
   EXPECT_EQ(first.state(), v1::JOB_STATE_COMPLETED);

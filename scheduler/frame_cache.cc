@@ -2,7 +2,6 @@
 
 #include <utility>
 
-
 namespace joule {
 
 std::string FrameCache::Key(std::string_view model, std::string_view stream) {

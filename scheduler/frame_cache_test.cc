@@ -54,7 +54,8 @@ TEST(FrameCacheTest, CapacityZeroHoldsNothingAndShrinkingForgets) {
   c.Remember("m", "a", Frame(1));
   EXPECT_EQ(c.size(), 0u);
   c.SetCapacity(3);
-  for (uint64_t i = 1; i <= 3; ++i) c.Remember("m", std::to_string(i), Frame(i));
+  for (uint64_t i = 1; i <= 3; ++i)
+    c.Remember("m", std::to_string(i), Frame(i));
   c.SetCapacity(1);
   EXPECT_EQ(c.size(), 1u);
   EXPECT_NE(c.Find("m", "3"), nullptr);  // the most recent stays

@@ -10,8 +10,8 @@ namespace {
 
 bool Comparable(const FrameSignal& a, const FrameSignal& b) {
   const bool digests = !a.digest.empty() && !b.digest.empty();
-  const bool thumbnails = !a.thumbnail.empty() &&
-                          a.thumbnail.size() == b.thumbnail.size();
+  const bool thumbnails =
+      !a.thumbnail.empty() && a.thumbnail.size() == b.thumbnail.size();
   return (digests && a.digest == b.digest) || thumbnails;
 }
 
@@ -20,9 +20,8 @@ bool Comparable(const FrameSignal& a, const FrameSignal& b) {
 absl::Status ValidateFrameSignal(std::string_view stream,
                                  const FrameSignal& signal) {
   if (stream.size() > kMaxStreamIdBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("stream: ", stream.size(), " bytes, at most ",
-                     kMaxStreamIdBytes));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stream: ", stream.size(), " bytes, at most ", kMaxStreamIdBytes));
   }
   if (signal.digest.size() > kMaxChangeDigestBytes) {
     return absl::InvalidArgumentError(
@@ -37,8 +36,8 @@ absl::Status ValidateFrameSignal(std::string_view stream,
   for (size_t i = 0; i < signal.thumbnail.size(); ++i) {
     const float v = signal.thumbnail[i];
     if (!(v >= 0.0f && v <= 1.0f)) {  // NaN fails both
-      return absl::InvalidArgumentError(absl::StrCat(
-          "change_thumbnail[", i, "]: ", v, " is not in [0, 1]"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("change_thumbnail[", i, "]: ", v, " is not in [0, 1]"));
     }
   }
   if (stream.empty() && !signal.empty()) {

@@ -13,7 +13,9 @@ namespace {
 using std::chrono::milliseconds;
 
 FrameSignal Digest(std::string d) { return FrameSignal{std::move(d), {}}; }
-FrameSignal Thumb(std::vector<float> t) { return FrameSignal{"", std::move(t)}; }
+FrameSignal Thumb(std::vector<float> t) {
+  return FrameSignal{"", std::move(t)};
+}
 
 TEST(FrameSkipTest, DecideFrameTable) {
   struct Case {
@@ -87,9 +89,15 @@ TEST(FrameSkipTest, ValidateFrameSignalTable) {
       {"digest", "cam0", Digest("abc"), true, ""},
       {"thumbnail bounds", "cam0", Thumb({0.f, 1.f}), true, ""},
       {"signal without stream", "", Digest("abc"), false, "stream"},
-      {"stream too long", std::string(kMaxStreamIdBytes + 1, 's'), {}, false,
+      {"stream too long",
+       std::string(kMaxStreamIdBytes + 1, 's'),
+       {},
+       false,
        "stream"},
-      {"stream at the bound", std::string(kMaxStreamIdBytes, 's'), {}, true,
+      {"stream at the bound",
+       std::string(kMaxStreamIdBytes, 's'),
+       {},
+       true,
        ""},
       {"digest too long", "cam0",
        Digest(std::string(kMaxChangeDigestBytes + 1, 'd')), false,

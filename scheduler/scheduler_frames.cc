@@ -22,10 +22,10 @@ bool Scheduler::AdmitSkipped(JobSpec& spec, DoneCallback& done, JobId* id_out,
     const HeldFrame* held = frames_.Find(spec.model, spec.stream);
     if (held == nullptr) return false;
     const TimePoint now = clock_->Now();
-    const FrameDecision d = DecideFrame(
-        held->signal, spec.signal, model->second.threshold,
-        now - held->produced,
-        std::chrono::milliseconds(model->second.max_age_ms));
+    const FrameDecision d =
+        DecideFrame(held->signal, spec.signal, model->second.threshold,
+                    now - held->produced,
+                    std::chrono::milliseconds(model->second.max_age_ms));
     spec.frame_change = d.change;
     if (!d.skip()) return false;
 
@@ -70,7 +70,8 @@ void Scheduler::FinishFrameLocked(JobState state, JobSpec* spec,
   held.produced = info->finished;
   held.signal = std::move(spec->signal);
   held.device = info->device;
-  auto outputs = std::make_shared<std::vector<Tensor>>(std::move(info->outputs));
+  auto outputs =
+      std::make_shared<std::vector<Tensor>>(std::move(info->outputs));
   info->outputs = FrameCache::Borrow(outputs);
   held.outputs = std::move(outputs);
   frames_.Remember(spec->model, spec->stream, std::move(held));

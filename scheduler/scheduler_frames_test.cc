@@ -55,7 +55,8 @@ DeviceSpec Cpu() {
   return s;
 }
 
-SchedulerTunables Skipping(double threshold = 0.02, uint32_t max_age_ms = 1000) {
+SchedulerTunables Skipping(double threshold = 0.02,
+                           uint32_t max_age_ms = 1000) {
   SchedulerTunables t;
   t.frame_skip.models["cam"] = FrameSkipModel{threshold, max_age_ms};
   return t;
@@ -207,7 +208,7 @@ TEST_F(SchedulerFramesTest, OnlyListedModelsSkipAndStreamsArePerModel) {
   Run(Frame(Digest("x"), "other"), 1);
   Run(Frame(Digest("x"), "other"), 2);
   EXPECT_EQ(executor_->started.size(), 2u);  // "other" has no threshold
-  Run(Frame(Digest("x"), "cam"), 3);  // same stream id, another model
+  Run(Frame(Digest("x"), "cam"), 3);         // same stream id, another model
   EXPECT_EQ(executor_->started.size(), 3u);
 }
 

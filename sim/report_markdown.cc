@@ -54,7 +54,8 @@ std::string ModelRunTable(const RunSummary& r) {
   for (const ModelStats& m : r.models) {
     if (m.skipped == 0) continue;
     absl::StrAppend(&skipped, "\n", m.name, ": ", m.skipped, " of ",
-                    m.completed, " done were skipped (the held result of an "
+                    m.completed,
+                    " done were skipped (the held result of an "
                     "unchanged frame).\n");
   }
   for (const ModelStats& m : r.models) {
@@ -87,11 +88,11 @@ std::string ComparisonMarkdown(const std::vector<RunSummary>& runs,
     if (skips) cells.insert(cells.begin() + 3, std::move(skip));
     return cells;
   };
-  std::string out = Row(with_skip(
-      {"run", "jobs", "done %", "E/job J", "active J", "dyn J", "power W",
-       "p50 ms", "p95 ms", "p99 ms", "miss %", "rej %", "Tmax °C",
-       "throttled s", "DVFS", devices},
-      "skip %"));
+  std::string out =
+      Row(with_skip({"run", "jobs", "done %", "E/job J", "active J", "dyn J",
+                     "power W", "p50 ms", "p95 ms", "p99 ms", "miss %", "rej %",
+                     "Tmax °C", "throttled s", "DVFS", devices},
+                    "skip %"));
   out += Rule(skips ? 17 : 16);
   for (const RunSummary& r : runs) {
     out += Row(with_skip(

@@ -292,10 +292,11 @@ TEST_F(OnnxModelsE2eTest, JobNamingARegisteredModelIsPlacedAndRuns) {
 TEST_F(OnnxModelsE2eTest, AnUnchangedFrameOfAStreamIsSkipped) {
   StartDaemon(WriteFile(
       "policy.yaml",
-      absl::StrCat("devices:\n  profile: ",
-                   SourcePath("devices/profiles/test_two_device.yaml"),
-                   "\nscheduler:\n  frame_skip:\n    models:\n"
-                   "      transformer: {threshold: 0.02, max_age_ms: 60000}\n")));
+      absl::StrCat(
+          "devices:\n  profile: ",
+          SourcePath("devices/profiles/test_two_device.yaml"),
+          "\nscheduler:\n  frame_skip:\n    models:\n"
+          "      transformer: {threshold: 0.02, max_age_ms: 60000}\n")));
   v1::ModelInfo info;
   ASSERT_TRUE(Register("transformer", "transformer", &info).ok());
   auto frame = [](const std::string& digest) {
@@ -331,8 +332,7 @@ TEST_F(OnnxModelsE2eTest, AnUnchangedFrameOfAStreamIsSkipped) {
   EXPECT_EQ(changed.frame_change(), 1);
   EXPECT_FALSE(changed.device().empty());
 
-  absl::StatusOr<TestResponse> m =
-      HttpGet(daemon_->metrics_port(), "/metrics");
+  absl::StatusOr<TestResponse> m = HttpGet(daemon_->metrics_port(), "/metrics");
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_THAT(m->body(),
               HasSubstr("joule_jobs_skipped_total{model=\"transformer\"} 1"));
