@@ -241,6 +241,19 @@ absl::StatusOr<JobSpec> SpecFromProto(
     spec.deadline = rpc_deadline;
   }
   spec.dry_run = req.dry_run();
+  spec.stream = req.stream();
+  spec.signal.digest = req.change_digest();
+  if (static_cast<size_t>(req.change_thumbnail_size()) >
+      kMaxThumbnailElements) {  // before copying it
+    return Invalid("change_thumbnail",
+                   absl::StrCat(req.change_thumbnail_size(),
+                                " values, at most ", kMaxThumbnailElements));
+  }
+  spec.signal.thumbnail.assign(req.change_thumbnail().begin(),
+                               req.change_thumbnail().end());
+  if (absl::Status s = ValidateFrameSignal(spec.stream, spec.signal); !s.ok()) {
+    return s;
+  }
   if (req.inputs_size() > 0 && spec.model.empty()) {
     return Invalid("inputs", "only a job naming a model takes inputs");
   }
@@ -297,6 +310,9 @@ void JobInfoToProto(JobInfo&& info, v1::JobResult* out) {
   out->set_queue_time_s(info.queue_time_s);
   out->set_simulated(info.simulated);
   out->set_cost_estimated(info.cost_estimated);
+  out->set_skipped(info.skipped);
+  if (info.reused_job) out->set_reused_job_id(absl::StrCat(info.reused_job));
+  if (info.frame_change) out->set_frame_change(*info.frame_change);
   out->set_explanation(std::move(info.placement.explanation));
   out->clear_candidates();
   const auto& cands = info.placement.candidates;

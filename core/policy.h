@@ -69,6 +69,31 @@ struct ClassWeights {
   double energy_weight_per_j = 1.0;
 };
 
+// Frame skipping for one model (scheduler/frame_skip.h has the rule): a job
+// of a stream whose change signal moved at most `threshold` since the frame
+// whose result is held gets that result back instead of running.
+struct FrameSkipModel {
+  // Largest change, in [0, 1), that still reuses the held result: 0 reuses
+  // it only for an identical frame. The change is a mean absolute
+  // difference of thumbnails whose values lie in [0, 1], or 0 / 1 for equal
+  // / different digests.
+  double threshold = 0.02;
+  // A held result older than this is not reused: a static scene still runs
+  // the model this often, so a slow drift or a wrong skip does not last.
+  uint32_t max_age_ms = 1000;
+};
+
+struct FrameSkipTunables {
+  // Off: every job runs and nothing is held (the held results are dropped).
+  bool enabled = true;
+  // Streams (per model) whose last result is held; beyond it the least
+  // recently used is forgotten. Bounds the memory a client's stream ids can
+  // take (each holds one frame's signal and outputs).
+  uint32_t max_streams = 1024;
+  // Models that may skip; a model not listed never skips.
+  std::map<std::string, FrameSkipModel> models;
+};
+
 struct SchedulerTunables {
   // Indexed by PriorityClass. Realtime cares about time, batch about joules.
   std::array<ClassWeights, kNumPriorityClasses> class_weights = {
@@ -91,6 +116,7 @@ struct SchedulerTunables {
   // governor.policy: true for "slack", whose governor keeps that floor; the
   // other governors own their P-states alone (SchedulerTunablesFor).
   bool raise_pstate_for_deadlines = true;
+  FrameSkipTunables frame_skip;
 };
 
 struct GovernorTunables {

@@ -47,6 +47,21 @@ void ReadClassWeights(YamlMap m, ClassWeights* w) {
   m.CheckNoUnknownKeys();
 }
 
+void ReadFrameSkip(YamlMap m, FrameSkipTunables* f) {
+  m.Optional("enabled", &f->enabled);
+  m.Optional("max_streams", &f->max_streams, Bounds::Between(0, 1000000));
+  for (auto& [name, e] : m.OptionalMap("models").Entries()) {
+    FrameSkipModel& model = f->models[name];
+    e.Optional("threshold", &model.threshold, Bounds::Between(0, 1));
+    if (model.threshold >= 1) {
+      e.FailAt("threshold", "must be below 1 (1 would reuse every result)");
+    }
+    e.Optional("max_age_ms", &model.max_age_ms, Bounds::Between(1, 3600000));
+    e.CheckNoUnknownKeys();
+  }
+  m.CheckNoUnknownKeys();
+}
+
 void ReadScheduler(YamlMap m, SchedulerTunables* s) {
   m.Optional("max_queue_per_device", &s->max_queue_per_device,
              Bounds::AtLeast(1));
@@ -61,6 +76,7 @@ void ReadScheduler(YamlMap m, SchedulerTunables* s) {
         &s->class_weights[c]);
   }
   classes.CheckNoUnknownKeys();
+  ReadFrameSkip(m.OptionalMap("frame_skip"), &s->frame_skip);
   m.CheckNoUnknownKeys();
 }
 

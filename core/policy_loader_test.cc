@@ -25,6 +25,17 @@ void ExpectPolicyEq(const Policy& a, const Policy& b) {
   EXPECT_EQ(a.scheduler.max_queue_per_device, b.scheduler.max_queue_per_device);
   EXPECT_EQ(a.scheduler.max_finished_jobs, b.scheduler.max_finished_jobs);
   EXPECT_EQ(a.scheduler.placement, b.scheduler.placement);
+  EXPECT_EQ(a.scheduler.frame_skip.enabled, b.scheduler.frame_skip.enabled);
+  EXPECT_EQ(a.scheduler.frame_skip.max_streams,
+            b.scheduler.frame_skip.max_streams);
+  ASSERT_EQ(a.scheduler.frame_skip.models.size(),
+            b.scheduler.frame_skip.models.size());
+  for (const auto& [name, m] : a.scheduler.frame_skip.models) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(b.scheduler.frame_skip.models.count(name), 1u);
+    EXPECT_EQ(m.threshold, b.scheduler.frame_skip.models.at(name).threshold);
+    EXPECT_EQ(m.max_age_ms, b.scheduler.frame_skip.models.at(name).max_age_ms);
+  }
   EXPECT_EQ(a.governor.policy, b.governor.policy);
   EXPECT_EQ(a.governor.period_ms, b.governor.period_ms);
   EXPECT_EQ(a.governor.window_ms, b.governor.window_ms);
@@ -312,6 +323,51 @@ TEST(PolicyLoaderTest, FileErrorsNameTheFile) {
             path +
                 ":2:21: thermal.step_interval_ms: must be in [1, 3600000], "
                 "got 0");
+}
+
+}  // namespace
+}  // namespace joule
+
+namespace joule {
+namespace {
+
+TEST(PolicyLoaderTest, FrameSkipModelsTakeTheirThresholdsAndDefaults) {
+  absl::StatusOr<Policy> p = ParsePolicy(R"(
+scheduler:
+  frame_skip:
+    max_streams: 8
+    models:
+      camera_detector: {threshold: 0.05, max_age_ms: 250}
+      doorbell: {}
+)",
+                                         "p.yaml");
+  ASSERT_TRUE(p.ok()) << p.status();
+  Policy want;
+  want.scheduler.frame_skip.max_streams = 8;
+  want.scheduler.frame_skip.models["camera_detector"] = {0.05, 250};
+  want.scheduler.frame_skip.models["doorbell"] = {};
+  ExpectPolicyEq(*p, want);
+  EXPECT_EQ(p->scheduler.frame_skip.models.at("doorbell").threshold, 0.02);
+  EXPECT_EQ(p->scheduler.frame_skip.models.at("doorbell").max_age_ms, 1000u);
+}
+
+TEST(PolicyLoaderTest, FrameSkipOutOfRangeValuesAreRefused) {
+  EXPECT_EQ(ErrorOf("scheduler:\n  frame_skip:\n    models:\n"
+                    "      cam: {threshold: 1}\n"),
+            "p.yaml:4:24: scheduler.frame_skip.models.cam.threshold: must be "
+            "below 1 (1 would reuse every result)");
+  EXPECT_EQ(ErrorOf("scheduler:\n  frame_skip:\n    models:\n"
+                    "      cam: {threshold: -0.1}\n"),
+            "p.yaml:4:24: scheduler.frame_skip.models.cam.threshold: must be "
+            "in [0, 1], got -0.1");
+  EXPECT_EQ(ErrorOf("scheduler:\n  frame_skip:\n    models:\n"
+                    "      cam: {max_age_ms: 0}\n"),
+            "p.yaml:4:25: scheduler.frame_skip.models.cam.max_age_ms: must "
+            "be in [1, 3600000], got 0");
+  EXPECT_NE(ErrorOf("scheduler:\n  frame_skip:\n    models:\n"
+                    "      cam: {thresold: 0.1}\n")
+                .find("thresold"),
+            std::string::npos);
 }
 
 }  // namespace

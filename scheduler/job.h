@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/tensor.h"
 #include "core/types.h"
+#include "scheduler/frame_skip.h"
 #include "scheduler/placement.h"
 
 namespace joule {
@@ -36,6 +37,13 @@ struct JobSpec {
   // `cost` was scaled from another input shape of the model, not analysed
   // at the job's own (models/model_registry.h, CostFor).
   bool cost_estimated = false;
+  // The stream the job's input comes from (empty: none) and how its frame
+  // compares with the stream's earlier ones (scheduler/frame_skip.h).
+  std::string stream;
+  FrameSignal signal;
+  // Set by the scheduler at admission: the change against the stream's held
+  // frame, when it had one.
+  std::optional<double> frame_change;
 };
 
 struct JobInfo {
@@ -62,6 +70,13 @@ struct JobInfo {
   // The model's outputs when it ran for real; handed to the DoneCallback
   // only, not kept for GetJob.
   std::vector<Tensor> outputs;
+  // Frame skipping: the job did not run; `outputs` are those of job
+  // `reused_job`, whose frame changed by `frame_change` up to this one.
+  bool skipped = false;
+  JobId reused_job = 0;
+  // The change measured against the stream's held frame, when there was
+  // one (skipped or not).
+  std::optional<double> frame_change;
   TimePoint submitted{};
   TimePoint finished{};
 };

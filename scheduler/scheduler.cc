@@ -65,6 +65,7 @@ Scheduler::Scheduler(Clock* clock, std::vector<Device*> devices,
       metrics_(metrics),
       tunables_(tunables),
       finished_(tunables.max_finished_jobs),
+      frames_(FrameCapacity(tunables.frame_skip)),
       rejected_metrics_(&metrics_, "none") {
   slots_.reserve(devices.size());
   for (Device* d : devices) {
@@ -178,6 +179,7 @@ absl::Status Scheduler::Enqueue(JobSpec spec, DoneCallback done,
 
 absl::Status Scheduler::Admit(JobSpec spec, DoneCallback done, JobId* id_out,
                               JobInfo* info_out) {
+  if (AdmitSkipped(spec, done, id_out, info_out)) return absl::OkStatus();
   Pending p;
   JobInfo info;
   absl::Status rejected;
@@ -484,6 +486,7 @@ void Scheduler::FinishLocked(JobId id, JobState state, absl::Status error,
   }
   // The record keeps everything but the outputs: they reach the client once,
   // through `done`. One copy for the record; the callback gets the original.
+  FinishFrameLocked(state, &job.spec, &info);
   std::vector<Tensor> outputs = std::move(info.outputs);
   info.outputs.clear();
   finished_.Add(info);
@@ -553,6 +556,7 @@ void Scheduler::SetTunables(const SchedulerTunables& tunables) {
   absl::MutexLock l(&mu_);
   tunables_ = tunables;
   finished_.SetCapacity(tunables.max_finished_jobs);
+  frames_.SetCapacity(FrameCapacity(tunables.frame_skip));
 }
 
 void Scheduler::OnDeviceChanged(const Device& device) {

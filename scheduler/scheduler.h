@@ -36,6 +36,7 @@
 #include "devices/device.h"
 #include "scheduler/calibration.h"
 #include "scheduler/finished_jobs.h"
+#include "scheduler/frame_cache.h"
 #include "scheduler/job.h"
 #include "scheduler/scheduler_metrics.h"
 
@@ -93,9 +94,8 @@ class Scheduler {
   // Learnt measured/predicted run times (real devices only).
   const Calibration& calibration() const { return calibration_; }
   // A model was unloaded or replaced: its learnt corrections no longer hold.
-  void ForgetModel(const std::string& model) {
-    calibration_.ForgetModel(model);
-  }
+  // Its held frames too (scheduler_frames.cc).
+  void ForgetModel(const std::string& model);
   // Governor listener: a device's P-state or thermal state changed.
   void OnDeviceChanged(const Device& device);
   // From now on Submit returns UNAVAILABLE; queued jobs still run.
@@ -175,6 +175,18 @@ class Scheduler {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnExecDone(JobId id, ExecResult&& result);
   void OnDeadline(JobId id);
+  // Frame skipping (scheduler_frames.cc). When the job's stream has a held
+  // result its frame barely changed from (scheduler/frame_skip.h), ends the
+  // job COMPLETED and skipped with that result, runs `done` and returns
+  // true; otherwise returns false (having set spec.frame_change) and
+  // admission goes on as usual.
+  bool AdmitSkipped(JobSpec& spec, DoneCallback& done, JobId* id_out,
+                    JobInfo* info_out) ABSL_LOCKS_EXCLUDED(mu_);
+  // At a job's terminal state: reports its frame change and, when it
+  // completed, holds its frame and outputs for its stream (the outputs are
+  // then shared between the hold and `info`, not copied).
+  void FinishFrameLocked(JobState state, JobSpec* spec, JobInfo* info)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Does what `p` collected, after the lock is released.
   void Run(Pending p);
   void RunOne(Pending& p);
@@ -193,6 +205,8 @@ class Scheduler {
   // CandidatesLocked's result, reused.
   std::vector<PlacementCandidate> candidates_ ABSL_GUARDED_BY(mu_);
   FinishedJobs finished_ ABSL_GUARDED_BY(mu_);
+  // Frame skipping's held results; bounded by frame_skip.max_streams.
+  FrameCache frames_ ABSL_GUARDED_BY(mu_);
   // Rejected jobs' metrics (device "none").
   SlotMetrics rejected_metrics_ ABSL_GUARDED_BY(mu_);
   JobId next_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -40,7 +40,17 @@ struct SchedulerMetrics {
             "joule_prediction_error_ratio",
             "Measured / predicted run time of jobs completed on real "
             "devices (the calibrated prediction placement used).",
-            {"device"}, PredictionErrorRatioBuckets())) {}
+            {"device"}, PredictionErrorRatioBuckets())),
+        skipped(r->AddCounter(
+            "joule_jobs_skipped_total",
+            "Jobs completed without running: their stream's frame changed "
+            "less than the model's frame_skip threshold, so the held "
+            "result was reused (also counted in joule_jobs_total, device "
+            "\"none\").",
+            {"model"})),
+        frame_streams(r->AddGauge(
+            "joule_frame_skip_streams",
+            "Streams whose last result is held for frame skipping.", {})) {}
 
   Family<Counter>& jobs;
   Family<Histogram>& latency;
@@ -48,6 +58,8 @@ struct SchedulerMetrics {
   Family<Gauge>& backlog;
   Family<Counter>& migrations;
   Family<Histogram>& prediction_error;
+  Family<Counter>& skipped;
+  Family<Gauge>& frame_streams;
 };
 
 // One device's children of the per-device families. Family::WithLabels

@@ -11,6 +11,7 @@
 #ifndef JOULE_SIM_MODELS_H_
 #define JOULE_SIM_MODELS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,23 @@
 #include "core/types.h"
 
 namespace joule {
+
+// A model fed by one stream of frames (a fixed camera): each frame shows a
+// new scene with probability change_probability, else the previous frame's
+// scene again under fresh sensor noise. joule-sim sends every frame with a
+// thumbnail as its change signal (sim/frames.h), so the daemon's own frame
+// skipping decides which frames run, under the threshold and max_age_ms
+// given here (the policy's scheduler.frame_skip entry for the model).
+struct FrameProcess {
+  double change_probability = 0.1;
+  // Each thumbnail value is the scene's plus uniform noise in ±noise
+  // (clamped to [0, 1]): two frames of one scene differ by about
+  // 2/3 · noise on average, two scenes by about 1/3.
+  double noise = 0.005;
+  uint32_t thumbnail_values = 64;
+  double threshold = 0.02;
+  uint32_t max_age_ms = 1000;
+};
 
 struct ModelSpec {
   std::string name;     // unique in a scenario; [A-Za-z0-9_.-]+
@@ -35,6 +53,8 @@ struct ModelSpec {
   // Mean arrivals per second in the scenario (before any scaling to a
   // target utilisation).
   double rate_per_s = 0;
+  // Frames of one stream; unset: jobs carry no change signal.
+  std::optional<FrameProcess> frames;
 
   double server_bound_ms() const {
     return latency_bound_ms > 0 ? latency_bound_ms : deadline_ms;

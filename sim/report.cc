@@ -48,6 +48,10 @@ RunSummary Summarize(const RunResult& run, const std::vector<ModelSpec>& models,
       case JobState::kCompleted:
         ++s.completed;
         ++m.completed;
+        if (j.skipped) {
+          ++s.skipped;
+          ++m.skipped;
+        }
         s.latencies_ms.push_back(j.latency_s() * 1e3);
         model_latencies[j.model].push_back(j.latency_s() * 1e3);
         break;
@@ -77,6 +81,7 @@ RunSummary Summarize(const RunResult& run, const std::vector<ModelSpec>& models,
   s.done_pct = Pct(s.completed, s.jobs);
   s.miss_pct = Pct(s.missed, s.jobs);
   s.rejected_pct = Pct(s.rejected, s.jobs);
+  s.skip_pct = Pct(s.skipped, s.jobs);
 
   for (size_t i = 0; i < models.size(); ++i) {
     std::vector<double>& l = model_latencies[i];
@@ -129,7 +134,7 @@ std::string SummaryCsv(const std::vector<RunSummary>& runs,
       "run,jobs,completed,missed,rejected,done_pct,energy_per_job_j,"
       "active_per_job_j,dynamic_per_job_j,mean_power_w,p50_ms,p95_ms,p99_ms,"
       "miss_pct,rejected_pct,max_temp_c,throttled_s,dvfs_transitions,"
-      "run_end_s,share\n";
+      "run_end_s,skipped,share\n";
   for (const RunSummary& r : runs) {
     std::vector<std::string> share;
     for (const DeviceStats& d : r.devices) {
@@ -142,13 +147,13 @@ std::string SummaryCsv(const std::vector<RunSummary>& runs,
                     G(r.p50_ms), ",", G(r.p95_ms), ",", G(r.p99_ms), ",",
                     G(r.miss_pct), ",", G(r.rejected_pct), ",", G(r.max_temp_c),
                     ",", G(r.throttled_s), ",", r.transitions, ",", G(r.end_s),
-                    ",", absl::StrJoin(share, ";"), "\n");
+                    ",", r.skipped, ",", absl::StrJoin(share, ";"), "\n");
   }
   absl::StrAppend(&out, "lower_bound,", bound.jobs, ",", bound.feasible, ",,,",
                   G(Pct(bound.feasible, bound.jobs)), ",",
                   G(bound.total_per_job_j()), ",", G(bound.active_per_job_j()),
                   ",", G(bound.dynamic_per_job_j()), ",,,,,,,,,,",
-                  G(bound.duration_s), ",\n");
+                  G(bound.duration_s), ",,\n");
   return out;
 }
 

@@ -23,6 +23,10 @@
 //   idle states   per device (each run's device table): the time spent in
 //                 each of the profile's idle states, and the wake delay,
 //                 Σ time jobs waited for a sleeping device to wake
+//   skip %        jobs completed without running, their stream's held
+//                 result reused (frame skipping) / jobs; shown only when
+//                 some run skipped. Skipped jobs count as completed (E/job
+//                 spreads the energy over them too) with latency ~0
 //
 // Pure functions of their inputs (no clock, no environment), so two runs
 // with the same seed give byte-identical reports. Thread-safe.
@@ -60,7 +64,7 @@ struct DeviceStats {
 
 struct ModelStats {
   std::string name;
-  uint64_t jobs = 0, completed = 0, missed = 0, rejected = 0;
+  uint64_t jobs = 0, completed = 0, missed = 0, rejected = 0, skipped = 0;
   double p50_ms = 0, p99_ms = 0;
   double bound_ms = 0;  // the model's deadline / server bound; 0 = none
 };
@@ -70,6 +74,8 @@ struct RunSummary {
   double duration_s = 0, end_s = 0;
   bool drained = true;
   uint64_t jobs = 0, completed = 0, missed = 0, rejected = 0, other = 0;
+  uint64_t skipped = 0;  // of completed
+  double skip_pct = 0;
   double energy_j = 0;
   double energy_per_job_j = 0, active_per_job_j = 0, dynamic_per_job_j = 0;
   double mean_power_w = 0;

@@ -60,6 +60,16 @@ std::string ModelRunTable(const RunSummary& r) {
   std::string out = Row({"model", "jobs", "done", "missed", "rejected",
                          "p50 ms", "p99 ms", "bound ms", "p99 within"});
   out += Rule(9);
+  // Frame skipping: how many of "done" reused a held result (a line per
+  // model that skipped, below the table).
+  std::string skipped;
+  for (const ModelStats& m : r.models) {
+    if (m.skipped == 0) continue;
+    absl::StrAppend(&skipped, "\n", m.name, ": ", m.skipped, " of ",
+                    m.completed,
+                    " done were skipped (the held result of an "
+                    "unchanged frame).\n");
+  }
   for (const ModelStats& m : r.models) {
     const std::string within = m.bound_ms <= 0 ? "-"
                                : m.completed == 0
@@ -69,7 +79,7 @@ std::string ModelRunTable(const RunSummary& r) {
                 absl::StrCat(m.missed), absl::StrCat(m.rejected), F2(m.p50_ms),
                 F2(m.p99_ms), m.bound_ms > 0 ? F1(m.bound_ms) : "-", within});
   }
-  return out;
+  return out + skipped;
 }
 
 }  // namespace
@@ -82,18 +92,29 @@ std::string ComparisonMarkdown(const std::vector<RunSummary>& runs,
     for (const DeviceStats& d : runs[0].devices) names.push_back(d.name);
     devices = absl::StrCat("share % (", absl::StrJoin(names, "/"), ")");
   }
+  // "skip %" (after "done %") only when some run skipped frames, so tables
+  // of scenarios without frames read as before.
+  bool skips = false;
+  for (const RunSummary& r : runs) skips = skips || r.skipped > 0;
+  auto with_skip = [skips](std::vector<std::string> cells, std::string skip) {
+    if (skips) cells.insert(cells.begin() + 3, std::move(skip));
+    return cells;
+  };
   std::string out =
-      Row({"run", "jobs", "done %", "E/job J", "active J", "dyn J", "power W",
-           "p50 ms", "p95 ms", "p99 ms", "miss %", "rej %", "Tmax °C",
-           "throttled s", "DVFS", devices});
-  out += Rule(16);
+      Row(with_skip({"run", "jobs", "done %", "E/job J", "active J", "dyn J",
+                     "power W", "p50 ms", "p95 ms", "p99 ms", "miss %", "rej %",
+                     "Tmax °C", "throttled s", "DVFS", devices},
+                    "skip %"));
+  out += Rule(skips ? 17 : 16);
   for (const RunSummary& r : runs) {
-    out += Row({r.drained ? r.label : absl::StrCat(r.label, " (not drained)"),
-                absl::StrCat(r.jobs), F2(r.done_pct), F5(r.energy_per_job_j),
-                F5(r.active_per_job_j), F5(r.dynamic_per_job_j),
-                F3(r.mean_power_w), F2(r.p50_ms), F2(r.p95_ms), F2(r.p99_ms),
-                F2(r.miss_pct), F2(r.rejected_pct), F1(r.max_temp_c),
-                F1(r.throttled_s), absl::StrCat(r.transitions), ShareCell(r)});
+    out += Row(with_skip(
+        {r.drained ? r.label : absl::StrCat(r.label, " (not drained)"),
+         absl::StrCat(r.jobs), F2(r.done_pct), F5(r.energy_per_job_j),
+         F5(r.active_per_job_j), F5(r.dynamic_per_job_j), F3(r.mean_power_w),
+         F2(r.p50_ms), F2(r.p95_ms), F2(r.p99_ms), F2(r.miss_pct),
+         F2(r.rejected_pct), F1(r.max_temp_c), F1(r.throttled_s),
+         absl::StrCat(r.transitions), ShareCell(r)},
+        F2(r.skip_pct)));
   }
   const double feasible_pct =
       bound.jobs ? 100.0 * bound.feasible / bound.jobs : 0;
@@ -101,11 +122,12 @@ std::string ComparisonMarkdown(const std::vector<RunSummary>& runs,
       bound.duration_s > 0
           ? (bound.static_floor_j + bound.dynamic_j) / bound.duration_s
           : 0;
-  out +=
-      Row({"lower bound (offline)", absl::StrCat(bound.jobs), F2(feasible_pct),
-           F5(bound.total_per_job_j()), F5(bound.active_per_job_j()),
-           F5(bound.dynamic_per_job_j()), F3(power), "-", "-", "-",
-           F2(100.0 - feasible_pct), "-", "-", "-", "-", "-"});
+  out += Row(with_skip(
+      {"lower bound (offline)", absl::StrCat(bound.jobs), F2(feasible_pct),
+       F5(bound.total_per_job_j()), F5(bound.active_per_job_j()),
+       F5(bound.dynamic_per_job_j()), F3(power), "-", "-", "-",
+       F2(100.0 - feasible_pct), "-", "-", "-", "-", "-"},
+      "-"));
   return out;
 }
 

@@ -6,6 +6,12 @@
 // outputs: report.md, summary.csv, per-run device series CSV, SVG plots,
 // and the trace.
 //
+// Frames (ModelSpec::frames, sim/frames.h): every generated or replayed
+// arrival of such a model gets its scene and frame, each run's policy gets
+// the model's scheduler.frame_skip entry (threshold, max_age_ms) from the
+// scenario, and the lower bound runs only the frames no skipping could
+// spare (FramesThatMustRun), counting the others done at no energy.
+//
 // Device profile precedence: the scenario's `profile`, else the policy's
 // devices.profile, else the embedded RK3588-class profile; the policy's
 // device overrides apply to each.
@@ -31,7 +37,9 @@ namespace joule {
 struct Combo {
   PlacementStrategy placement = PlacementStrategy::kJoule;
   GovernorPolicy governor = GovernorPolicy::kAdaptive;
-  std::string Label() const;  // "joule+adaptive"
+  // Off: scheduler.frame_skip.enabled false for the run.
+  bool frame_skip = true;
+  std::string Label() const;  // "joule+adaptive", "joule+adaptive-noskip"
 };
 
 // The --compare set: joule's default (joule+adaptive) first, then baselines
@@ -39,6 +47,8 @@ struct Combo {
 // performance governor (round_robin, fastest, eft, joule), governors under
 // joule placement (ondemand, schedutil, conservative, powersave), and
 // eft+schedutil (the strongest non-joule pairing of the two axes).
+// RunScenario adds joule+adaptive with frame skipping off when a model of
+// the scenario has frames.
 std::vector<Combo> CompareCombos();
 
 struct SimOptions {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/yaml_util.h"
+#include "scheduler/frame_skip.h"
 
 namespace joule {
 namespace {
@@ -116,6 +117,20 @@ ModelSpec ReadModel(YamlMap m) {
       m.FailAt(key, "only custom models (with `ops`) give byte counts");
     }
   }
+  if (m.Has("frames")) {
+    YamlMap f = m.OptionalMap("frames");
+    FrameProcess fp;
+    f.Optional("change_probability", &fp.change_probability,
+               Bounds::Fraction());
+    f.Optional("noise", &fp.noise, Bounds::Between(0, 0.5));
+    f.Optional("thumbnail_values", &fp.thumbnail_values,
+               Bounds::Between(1, kMaxThumbnailElements));
+    f.Optional("threshold", &fp.threshold, Bounds::Between(0, 1));
+    if (fp.threshold >= 1) f.FailAt("threshold", "must be below 1");
+    f.Optional("max_age_ms", &fp.max_age_ms, Bounds::Between(1, 3600000));
+    f.CheckNoUnknownKeys();
+    s.frames = fp;
+  }
   m.CheckNoUnknownKeys();
   return s;
 }
@@ -165,6 +180,10 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view yaml,
     if (sc.workload.kind == WorkloadKind::kServer &&
         sc.models.back().server_bound_ms() <= 0) {
       m.Fail("a server workload needs deadline_ms or latency_bound_ms > 0");
+    }
+    if (sc.workload.kind == WorkloadKind::kSingleStream &&
+        sc.models.back().frames) {
+      m.FailAt("frames", "not with a single_stream workload");
     }
   }
   if (root.ok() && sc.models.empty()) root.FailAt("models", "no models");

@@ -29,6 +29,10 @@
 //       ops: {fp32: 1e9, fp16: 1e9, int8: 1e9, int4: 0}
 //       weight_bytes: 4e6       # at FP32; activation_bytes, input_bytes,
 //       summary: "what it is"   # output_bytes likewise (default 0)
+//     - name: camera_detector   # frames of one fixed camera (models.h,
+//       rate_per_s: 30          # FrameProcess; not with single_stream):
+//       frames: {change_probability: 0.1, noise: 0.005,
+//                thumbnail_values: 64, threshold: 0.02, max_age_ms: 1000}
 //
 // Stateless functions; thread-safe.
 #ifndef JOULE_SIM_SCENARIO_H_

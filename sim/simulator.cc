@@ -11,6 +11,7 @@
 #include "governor/governor.h"
 #include "scheduler/scheduler.h"
 #include "sim/engine.h"
+#include "sim/frames.h"
 #include "telemetry/metrics.h"
 
 namespace joule {
@@ -129,6 +130,10 @@ void Simulation::Submit(const Arrival& a) {
   spec.batch = a.batch;
   spec.priority_class = a.priority_class;
   spec.allowed_kinds = m.allowed_kinds;
+  if (m.frames && a.scene != 0) {
+    spec.stream = m.name;  // one camera per model
+    spec.signal = FrameSignalFor(*m.frames, a.scene, a.frame);
+  }
   if (a.deadline_ms > 0) {
     spec.deadline =
         engine_.clock()->Now() + SecondsToDuration(a.deadline_ms / 1e3);
@@ -160,6 +165,7 @@ void Simulation::OnDone(size_t index, const JobInfo& info) {
   JobRecord& r = result_.jobs[index];
   r.state = info.state;
   r.finished = info.finished - engine_.start();
+  r.skipped = info.skipped;
   if (info.measured_time_s > 0 || info.state == JobState::kCompleted) {
     r.device = DeviceIndex(info.device);
     r.pstate = info.pstate;

@@ -57,6 +57,9 @@ struct JobRecord {
   double exec_s = 0;     // time it ran (0 if it never started)
   double energy_j = 0;   // charged: (P_static + P_dyn(p)) · exec_s
   double dynamic_j = 0;  // the part above static power: P_dyn(p) · exec_s
+  // Completed without running: the daemon reused its stream's held result
+  // (frame skipping); device stays -1, energy 0.
+  bool skipped = false;
   bool ran() const { return device >= 0; }
   double latency_s() const { return ToSeconds(finished - submitted); }
 };

@@ -57,6 +57,10 @@ struct Arrival {
   PriorityClass priority_class = PriorityClass::kInteractive;
   double deadline_ms = 0;  // relative to `time`; 0 = none
   uint32_t batch = 1;
+  // Frames (ModelSpec::frames; sim/frames.h): which scene the frame shows
+  // and its number in the model's stream; scene 0: no change signal.
+  uint64_t scene = 0;
+  uint32_t frame = 0;
 };
 
 struct Trace {

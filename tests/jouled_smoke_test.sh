@@ -33,6 +33,13 @@ if ctl submit --ops fp32=1e14 --deadline-ms 5 2> "$dir/err.txt"; then
   echo "an infeasible deadline was accepted"; exit 1
 fi
 grep -q 'rejected at admission' "$dir/err.txt"
+# The frame-skip flags reach the daemon, which checks the signal.
+if ctl submit --ops fp32=1e6 --stream cam --thumbnail 0.5,2 \
+    2> "$dir/err.txt"; then
+  echo "a thumbnail value outside [0, 1] was accepted"; exit 1
+fi
+grep -q 'change_thumbnail\[1\]' "$dir/err.txt"
+ctl submit --ops fp32=1e6 --stream cam --digest d1 | grep -q 'completed'
 
 echo "governor: {k: 2.0}" > "$policy"
 kill -HUP $pid

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "testing/test_http_client.h"
 #include "tests/daemon_fixture.h"
 #include "tests/models/test_models.h"
 
@@ -283,6 +284,58 @@ TEST_F(OnnxModelsE2eTest, JobNamingARegisteredModelIsPlacedAndRuns) {
   ASSERT_GT(d.predicted_s_size(), call->resp.pstate());
   EXPECT_NEAR(call->resp.predicted_time_s(), d.predicted_s(call->resp.pstate()),
               1e-12);
+}
+
+// The policy's frame_skip reaches the daemon's scheduler: a second frame of
+// a stream with the same digest comes back at once, skipped, with the first
+// one's job id; a changed frame runs; /metrics counts the skip.
+TEST_F(OnnxModelsE2eTest, AnUnchangedFrameOfAStreamIsSkipped) {
+  StartDaemon(WriteFile(
+      "policy.yaml",
+      absl::StrCat(
+          "devices:\n  profile: ",
+          SourcePath("devices/profiles/test_two_device.yaml"),
+          "\nscheduler:\n  frame_skip:\n    models:\n"
+          "      transformer: {threshold: 0.02, max_age_ms: 60000}\n")));
+  v1::ModelInfo info;
+  ASSERT_TRUE(Register("transformer", "transformer", &info).ok());
+  auto frame = [](const std::string& digest) {
+    v1::SubmitRequest req;
+    req.set_model("transformer");
+    req.add_allowed_kinds(v1::DEVICE_KIND_NPU);  // simulated: no inputs
+    req.set_stream("door");
+    req.set_change_digest(digest);
+    return req;
+  };
+  auto run = [&](const v1::SubmitRequest& req, uint64_t submitted) {
+    auto call = SubmitAsync(req);
+    daemon_->scheduler().WaitForSubmissions(submitted);
+    clock_.Advance(seconds(1));
+    call->Wait();
+    EXPECT_TRUE(call->status.ok()) << call->status.error_message();
+    return call->resp;
+  };
+  const v1::JobResult first = run(frame("a"), 1);
+  EXPECT_FALSE(first.skipped());
+  EXPECT_FALSE(first.device().empty());
+
+  v1::JobResult second;
+  ASSERT_TRUE(SubmitSync(frame("a"), &second).ok());  // no clock advance
+  EXPECT_EQ(second.state(), v1::JOB_STATE_COMPLETED);
+  EXPECT_TRUE(second.skipped());
+  EXPECT_EQ(second.reused_job_id(), first.job_id());
+  EXPECT_EQ(second.measured_energy_j(), 0);
+  EXPECT_THAT(second.explanation(), HasSubstr("skipped"));
+
+  const v1::JobResult changed = run(frame("b"), 3);
+  EXPECT_FALSE(changed.skipped());
+  EXPECT_EQ(changed.frame_change(), 1);
+  EXPECT_FALSE(changed.device().empty());
+
+  absl::StatusOr<TestResponse> m = HttpGet(daemon_->metrics_port(), "/metrics");
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(m->body(),
+              HasSubstr("joule_jobs_skipped_total{model=\"transformer\"} 1"));
 }
 
 TEST_F(OnnxModelsE2eTest, StatusCodesForBadRequests) {

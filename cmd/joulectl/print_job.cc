@@ -74,6 +74,12 @@ void PrintJobResult(const v1::JobResult& r) {
         r.measured_time_s() * 1e3, r.measured_energy_j() * 1e3,
         r.energy_measured() ? "RAPL" : "modelled", r.queue_time_s() * 1e3);
   }
+  if (r.skipped()) {
+    std::cout << "skipped: the result of job " << r.reused_job_id()
+              << " (frame change " << r.frame_change() << ")\n";
+  } else if (r.has_frame_change()) {
+    std::cout << "frame change " << r.frame_change() << "\n";
+  }
   if (!r.error().empty()) std::cout << "error: " << r.error() << "\n";
   for (const v1::Tensor& t : r.outputs()) PrintOutput(t);
   if (!r.explanation().empty()) std::cout << r.explanation() << "\n";

@@ -1,6 +1,7 @@
 // joulectl submit: builds a SubmitRequest from the flags (a registered
 // --model or an explicit --ops cost, class, preference, deadline, batch,
-// allowed kinds, input tensors), sends it, prints the job's result.
+// allowed kinds, input tensors, a stream and its change signal for frame
+// skipping), sends it, prints the job's result.
 #include <cctype>
 #include <fstream>
 #include <iostream>
@@ -44,6 +45,15 @@ void AddSubmitFlags(Flags* f) {
   f->Add("inputs", "",
          "input tensors for --model: NAME=FILE:D1,D2,...[;...], FILE raw "
          "little-endian float32");
+  f->Add("stream", "", "the stream the input comes from (frame skipping)");
+  f->Add("digest", "",
+         "change digest of the input: equal digests reuse the stream's "
+         "held result (needs --stream)");
+  f->AddBool("digest-inputs",
+             "use a digest of the --inputs bytes (FNV-1a 64) as --digest");
+  f->Add("thumbnail", "",
+         "change thumbnail: comma-separated values in [0, 1] (needs "
+         "--stream)");
   f->AddBool("dry-run", "place only; print the explanation table");
   f->AddBool("help", "print this help");
 }
@@ -121,6 +131,52 @@ absl::Status BuildInputs(const Flags& f, v1::SubmitRequest* req) {
   return absl::OkStatus();
 }
 
+// FNV-1a 64 over every input's bytes, as 16 hex digits: stable across
+// builds and machines, so two clients of one stream agree.
+std::string InputsDigest(const v1::SubmitRequest& req) {
+  uint64_t h = 14695981039346656037ull;
+  for (const v1::Tensor& t : req.inputs()) {
+    for (unsigned char c : t.data()) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  }
+  return absl::StrFormat("%016x", h);
+}
+
+// --stream, --digest / --digest-inputs, --thumbnail.
+absl::Status BuildFrameSignal(const Flags& f, v1::SubmitRequest* req) {
+  req->set_stream(f.Get("stream"));
+  if (f.IsSet("digest") && f.Bool("digest-inputs")) {
+    return absl::InvalidArgumentError(
+        "give at most one of --digest or --digest-inputs");
+  }
+  if (f.Bool("digest-inputs")) {
+    if (req->inputs_size() == 0) {
+      return absl::InvalidArgumentError("--digest-inputs needs --inputs");
+    }
+    req->set_change_digest(InputsDigest(*req));
+  } else {
+    req->set_change_digest(f.Get("digest"));
+  }
+  if (f.IsSet("thumbnail")) {
+    for (absl::string_view v : absl::StrSplit(f.Get("thumbnail"), ',')) {
+      float x = 0;
+      if (!absl::SimpleAtof(v, &x)) {
+        return absl::InvalidArgumentError("--thumbnail: '" + std::string(v) +
+                                          "' is not a number");
+      }
+      req->add_change_thumbnail(x);
+    }
+  }
+  if (req->stream().empty() &&
+      (!req->change_digest().empty() || req->change_thumbnail_size() > 0)) {
+    return absl::InvalidArgumentError(
+        "--digest, --digest-inputs and --thumbnail need --stream");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status BuildSubmit(const Flags& f, v1::SubmitRequest* req) {
   if (f.IsSet("model") == f.IsSet("ops")) {
     return absl::InvalidArgumentError("give exactly one of --model or --ops");
@@ -166,9 +222,9 @@ absl::Status BuildSubmit(const Flags& f, v1::SubmitRequest* req) {
     if (!f.IsSet("model")) {
       return absl::InvalidArgumentError("--inputs needs --model");
     }
-    return BuildInputs(f, req);
+    if (absl::Status s = BuildInputs(f, req); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return BuildFrameSignal(f, req);
 }
 
 }  // namespace
