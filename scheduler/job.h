@@ -36,6 +36,9 @@ struct JobSpec {
   // `cost` was scaled from another input shape of the model, not analysed
   // at the job's own (models/model_registry.h, CostFor).
   bool cost_estimated = false;
+  // PlacementRequest::explain: false leaves JobInfo::placement.explanation
+  // empty for a placed job (a rejection's is always written).
+  bool explain_placement = true;
 };
 
 struct JobInfo {

@@ -115,6 +115,7 @@ void Simulation::Submit(const Arrival& a) {
   spec.batch = a.batch;
   spec.priority_class = a.priority_class;
   spec.allowed_kinds = m.allowed_kinds;
+  spec.explain_placement = false;  // no report shows it; formatting is costly
   if (a.deadline_ms > 0) {
     spec.deadline =
         engine_.clock()->Now() + SecondsToDuration(a.deadline_ms / 1e3);
