@@ -311,6 +311,16 @@ for mode in single compare; do
   fi
   echo "same seed, two runs: outputs ${SIM_SAME[$mode]} ($(wc -l <"$WORK/sim.$mode.1.out") lines compared)"
 done
+# One run on one thread, in-process (bench/sim_throughput_bench): the
+# simulation alone, and RunScenario as joule-sim runs it.
+SIM_BENCH=$BUILD/bench/sim_throughput_bench
+if [ -x "$SIM_BENCH" ]; then
+  echo "\$ $SIM_BENCH --scenario=$SIM_SCENARIO --seed=$SIM_SEED --rounds=5"
+  timeout 120 "$SIM_BENCH" --scenario="$SIM_SCENARIO" --seed="$SIM_SEED" --rounds=5 ||
+    echo "sim_throughput_bench failed"
+else
+  echo "skipped: $SIM_BENCH not built (ninja -C $BUILD sim_throughput_bench)"
+fi
 echo "-- the --compare table (run 1):"
 sed -n '/^## Comparison/,/^E\/job:/p' "$WORK/sim.compare.1.out"
 

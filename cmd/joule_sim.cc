@@ -1,12 +1,17 @@
 // joule-sim: the discrete-event simulator. Parses flags, loads the scenario
 // and policy, runs (sim/runner.h), and prints or writes the report.
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "cmd/flags.h"
@@ -99,8 +104,35 @@ int main(int argc, char** argv) {
           : joule::LoadPolicyFile(flags.Get("policy"));
   if (!policy.ok()) return Fail(std::string(policy.status().message()));
 
+  // Progress on stderr (never stdout) for runs that take a while: a line
+  // after 2 s of wall time, then every 3 s, until the runs are done.
+  std::atomic<size_t> runs_done{0}, runs_total{0};
+  options.runs_done = &runs_done;
+  options.runs_total = &runs_total;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  std::thread progress([&] {
+    const auto start = std::chrono::steady_clock::now();
+    auto wait = std::chrono::seconds(2);
+    std::unique_lock<std::mutex> l(mu);
+    while (!cv.wait_for(l, wait, [&] { return finished; })) {
+      const double elapsed_s = std::chrono::duration<double>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+      std::cerr << joule::ProgressLine(runs_done, runs_total, elapsed_s)
+                << std::endl;
+      wait = std::chrono::seconds(3);
+    }
+  });
   absl::StatusOr<joule::SimOutputs> out =
       joule::RunScenario(*scenario, *policy, options);
+  {
+    std::lock_guard<std::mutex> l(mu);
+    finished = true;
+  }
+  cv.notify_all();
+  progress.join();
   if (!out.ok()) return Fail(std::string(out.status().message()));
   if (!flags.Get("write-trace").empty()) {
     std::ofstream f(flags.Get("write-trace"), std::ios::binary);

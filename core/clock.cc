@@ -2,38 +2,61 @@
 
 #include <sys/prctl.h>
 
+#include <algorithm>
 #include <cassert>
 
 namespace joule {
 
 TimerId TimerQueue::Add(TimePoint when, Clock::Callback cb) {
   TimerId id = next_id_++;
-  timers_.emplace(Key{when, id}, std::move(cb));
-  when_.emplace(id, when);
+  heap_.push_back(Entry{when, id, std::move(cb)});
+  std::push_heap(heap_.begin(), heap_.end(), Later);
+  pending_.insert(id);
   return id;
 }
 
 bool TimerQueue::Remove(TimerId id) {
-  auto it = when_.find(id);
-  if (it == when_.end()) return false;
-  timers_.erase(Key{it->second, id});
-  when_.erase(it);
+  if (pending_.erase(id) == 0) return false;
+  DropRemoved();
   return true;
 }
 
+void TimerQueue::DropRemoved() {
+  if (pending_.empty()) {
+    heap_.clear();
+    return;
+  }
+  // Removed entries hold their callbacks (and what those capture) until
+  // dropped: bound them to the pending ones, amortised O(1) per Remove.
+  if (heap_.size() > 2 * pending_.size() + 64) {
+    heap_.erase(std::remove_if(heap_.begin(), heap_.end(),
+                               [this](const Entry& e) {
+                                 return !pending_.contains(e.id);
+                               }),
+                heap_.end());
+    std::make_heap(heap_.begin(), heap_.end(), Later);
+  }
+  while (!pending_.contains(heap_.front().id)) {
+    std::pop_heap(heap_.begin(), heap_.end(), Later);
+    heap_.pop_back();
+  }
+}
+
 bool TimerQueue::PopDue(TimePoint now, TimePoint* when, Clock::Callback* cb) {
-  if (timers_.empty() || timers_.begin()->first.first > now) return false;
-  auto it = timers_.begin();
-  *when = it->first.first;
-  *cb = std::move(it->second);
-  when_.erase(it->first.second);
-  timers_.erase(it);
+  if (heap_.empty() || heap_.front().when > now) return false;
+  std::pop_heap(heap_.begin(), heap_.end(), Later);
+  Entry& e = heap_.back();
+  *when = e.when;
+  *cb = std::move(e.cb);
+  pending_.erase(e.id);
+  heap_.pop_back();
+  DropRemoved();
   return true;
 }
 
 TimePoint TimerQueue::Earliest() const {
-  assert(!timers_.empty());
-  return timers_.begin()->first.first;
+  assert(!heap_.empty());
+  return heap_.front().when;
 }
 
 RealClock::RealClock() : thread_([this] { TimerThreadMain(); }) {}

@@ -14,11 +14,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 
 namespace joule {
@@ -53,20 +54,39 @@ class Clock {
 };
 
 // Timers kept in (when, sequence) order; shared by both clocks.
+//
+// A binary min-heap of (when, id, callback) and the set of pending ids. A
+// removed timer leaves the set at once and its heap entry is dropped when
+// it reaches the top (or when removed entries outnumber pending ones, by a
+// rebuild), so Add, Remove and PopDue allocate nothing per timer once the
+// heap and the set have grown, unlike a node per timer in a tree. Invariant:
+// the heap's top, if any, is pending.
 class TimerQueue {
  public:
   TimerId Add(TimePoint when, Clock::Callback cb);
   bool Remove(TimerId id);
   // The earliest timer, if any is due at or before `now`, removed.
   bool PopDue(TimePoint now, TimePoint* when, Clock::Callback* cb);
-  bool Empty() const { return timers_.empty(); }
-  size_t Size() const { return timers_.size(); }
+  bool Empty() const { return pending_.empty(); }
+  size_t Size() const { return pending_.size(); }
   TimePoint Earliest() const;  // REQUIRES: !Empty().
 
  private:
-  using Key = std::pair<TimePoint, TimerId>;
-  std::map<Key, Clock::Callback> timers_;
-  std::map<TimerId, TimePoint> when_;
+  struct Entry {
+    TimePoint when;
+    TimerId id;
+    Clock::Callback cb;
+  };
+  // std::push_heap keeps the greatest on top: "greater" puts the earliest
+  // (when, id) there.
+  static bool Later(const Entry& a, const Entry& b) {
+    return a.when != b.when ? a.when > b.when : a.id > b.id;
+  }
+  // Pops removed entries off the top; rebuilds when they are most of it.
+  void DropRemoved();
+
+  std::vector<Entry> heap_;
+  absl::flat_hash_set<TimerId> pending_;
   TimerId next_id_ = 1;
 };
 

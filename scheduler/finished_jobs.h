@@ -33,14 +33,13 @@ class FinishedJobs {
   explicit FinishedJobs(size_t capacity) : capacity_(capacity) {}
 
   // Records a job that reached its terminal state. REQUIRES: info.id != 0.
-  void Add(JobInfo info) {
-    if (capacity_ == 0) return;
-    const size_t i = info.id % capacity_;
-    if (i >= ring_.size()) ring_.resize(i + 1);  // grows geometrically
-    JobInfo& slot = ring_[i];
-    if (slot.id > info.id) return;  // a newer job already took the entry
-    if (slot.id == 0) ++size_;
-    slot = std::move(info);
+  // The const& form copies `info` only when it is kept (not at all with
+  // capacity 0).
+  void Add(const JobInfo& info) {
+    if (JobInfo* slot = SlotFor(info.id)) *slot = info;
+  }
+  void Add(JobInfo&& info) {
+    if (JobInfo* slot = SlotFor(info.id)) *slot = std::move(info);
   }
 
   // The record of job `id`, or nullptr if never recorded or forgotten.
@@ -72,6 +71,17 @@ class FinishedJobs {
  private:
   // Growing the ring moves the records rather than copying them.
   static_assert(std::is_nothrow_move_constructible_v<JobInfo>);
+
+  // The entry job `id` is to be written to, or nullptr when it is not kept.
+  JobInfo* SlotFor(JobId id) {
+    if (capacity_ == 0) return nullptr;
+    const size_t i = id % capacity_;
+    if (i >= ring_.size()) ring_.resize(i + 1);  // grows geometrically
+    JobInfo& slot = ring_[i];
+    if (slot.id > id) return nullptr;  // a newer job already took the entry
+    if (slot.id == 0) ++size_;
+    return &slot;
+  }
 
   size_t capacity_;
   std::vector<JobInfo> ring_;  // id 0: an empty entry

@@ -44,6 +44,9 @@ struct JobSpec {
   // Set by the scheduler at admission: the change against the stream's held
   // frame, when it had one.
   std::optional<double> frame_change;
+  // PlacementRequest::explain: false leaves JobInfo::placement.explanation
+  // empty for a placed job (a rejection's is always written).
+  bool explain_placement = true;
 };
 
 struct JobInfo {

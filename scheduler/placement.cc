@@ -352,7 +352,9 @@ Placement Place(const PlacementRequest& req,
       pl.chosen = static_cast<int>(pl.candidates.size()) - 1;
     }
   }
-  pl.explanation = Explain(req, w, strategy, round_robin_cursor, pl);
+  if (req.explain || pl.chosen < 0) {
+    pl.explanation = Explain(req, w, strategy, round_robin_cursor, pl);
+  }
   return pl;
 }
 

@@ -77,6 +77,11 @@ struct PlacementRequest {
   std::optional<double> deadline_s;
   // Empty = every kind allowed.
   std::vector<DeviceKind> allowed_kinds;
+  // False: Placement::explanation stays empty when a device is chosen (a
+  // rejection is always explained: its status carries the text). For callers
+  // that place many jobs and show no explanation, such as the simulator;
+  // formatting it costs more than the placement itself.
+  bool explain = true;
 };
 
 // A job already waiting on a device, as EDF over its queue sees it.
@@ -169,7 +174,8 @@ struct Placement {
   // Index into the candidates, or -1 when none is feasible.
   int chosen = -1;
   std::vector<CandidateResult> candidates;  // same order as the input
-  // Why the winner won (or why nothing could), one line.
+  // Why the winner won (or why nothing could), one line; empty when a device
+  // was chosen for a request with explain = false.
   std::string explanation;
 };
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -192,6 +193,34 @@ TEST_F(PlacementTest, NoFeasibleDevice) {
             "deadline 2.00 ms; npu0 misses deadline: finish 3.00 ms > "
             "deadline 2.00 ms");
   EXPECT_EQ(Place(req, {}, tunables_).chosen, -1);
+}
+
+// explain = false skips the explanation of a placed job only: a rejection
+// is explained either way, and the decision is the same.
+TEST_F(PlacementTest, ExplainFalseLeavesOnlyPlacedJobsUnexplained) {
+  struct Case {
+    bool explain;
+    std::optional<double> deadline_s;  // 2 ms: nothing is feasible
+    int chosen;
+    bool explained;
+  };
+  const Case cases[] = {
+      {true, std::nullopt, 1, true},
+      {false, std::nullopt, 1, false},
+      {true, 2e-3, -1, true},
+      {false, 2e-3, -1, true},
+  };
+  for (const Case& c : cases) {
+    PlacementRequest req = Request(ComputeBound());
+    req.explain = c.explain;
+    req.deadline_s = c.deadline_s;
+    Placement p = Place(req, Candidates(), tunables_);
+    EXPECT_EQ(p.chosen, c.chosen) << c.explain;
+    EXPECT_EQ(!p.explanation.empty(), c.explained) << c.explain;
+    if (c.chosen < 0) {
+      EXPECT_THAT(p.explanation, StartsWith("no feasible device: "));
+    }
+  }
 }
 
 TEST_F(PlacementTest, CriticalDeviceIsSkipped) {

@@ -53,6 +53,7 @@ PlacementRequest RequestFor(const JobSpec& spec, TimePoint now) {
   req.priority_class = spec.priority_class;
   req.preference = spec.preference;
   req.allowed_kinds = spec.allowed_kinds;
+  req.explain = spec.explain_placement;
   if (spec.deadline) req.deadline_s = ToSeconds(*spec.deadline - now);
   return req;
 }

@@ -166,6 +166,23 @@ TEST_F(SchedulerTest, DeadlineFloorsFollowTheQueue) {
   EXPECT_EQ(scheduler_->DeadlineFloors(), std::vector<int>{-1});
 }
 
+TEST_F(SchedulerTest, UnexplainedJobsAreStillExplainedWhenRejected) {
+  BuildCpu();
+  JobSpec j = Fp32Job(1e7);  // 10 ms
+  j.explain_placement = false;
+  absl::StatusOr<JobInfo> r = Submit(j);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->device, "cpu0");
+  EXPECT_TRUE(r->placement.explanation.empty());
+  j.deadline = clock_.Now() + milliseconds(5);
+  r = Submit(j);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_NE(r.status().message().find("rejected at admission: no feasible "
+                                      "device: cpu0 misses deadline"),
+            std::string::npos)
+      << r.status();
+}
+
 TEST_F(SchedulerTest, UnsupportedJobIsInvalidArgument) {
   BuildCpu();
   JobSpec j;

@@ -178,5 +178,10 @@ TEST(ReportTest, UnknownStrategiesAreRefused) {
               HasSubstr("unknown governor 'turbo'"));
 }
 
+TEST(ProgressLineTest, SaysRunsDoneAndSeconds) {
+  EXPECT_EQ(ProgressLine(3, 10, 12.34), "joule-sim: 3/10 runs done, 12.3 s");
+  EXPECT_EQ(ProgressLine(0, 1, 2.0), "joule-sim: 0/1 runs done, 2.0 s");
+}
+
 }  // namespace
 }  // namespace joule

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "devices/profile_loader.h"
 #include "sim/frames.h"
@@ -103,7 +104,8 @@ absl::StatusOr<Combo> OptionsCombo(const SimOptions& options,
 
 // Runs `configs` on up to `threads` threads; outputs in config order.
 std::vector<RunOutput> RunAll(const std::vector<SimRunConfig>& configs,
-                              WorkloadKind kind, int threads) {
+                              WorkloadKind kind, int threads,
+                              std::atomic<size_t>* runs_done) {
   std::vector<RunOutput> out(configs.size());
   std::atomic<size_t> next{0};
   auto worker = [&] {
@@ -113,6 +115,7 @@ std::vector<RunOutput> RunAll(const std::vector<SimRunConfig>& configs,
       out[i].plots = RunPlots(r);
       out[i].series_csv = DeviceSeriesCsv(r);
       if (i == 0) out[i].issued = std::move(r.issued);
+      if (runs_done != nullptr) ++*runs_done;
     }
   };
   const int n = std::max(1, std::min<int>(threads, configs.size()));
@@ -129,6 +132,11 @@ std::string Combo::Label() const {
   return absl::StrCat(std::string(PlacementStrategyName(placement)), "+",
                       std::string(GovernorPolicyName(governor)),
                       frame_skip ? "" : "-noskip");
+}
+
+std::string ProgressLine(size_t done, size_t total, double elapsed_s) {
+  return absl::StrFormat("joule-sim: %d/%d runs done, %.1f s", done, total,
+                         elapsed_s);
 }
 
 std::vector<Combo> CompareCombos() {
@@ -208,7 +216,9 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
       options.threads > 0
           ? options.threads
           : static_cast<int>(std::thread::hardware_concurrency());
-  std::vector<RunOutput> runs = RunAll(configs, sc.workload.kind, threads);
+  if (options.runs_total != nullptr) *options.runs_total = configs.size();
+  std::vector<RunOutput> runs =
+      RunAll(configs, sc.workload.kind, threads, options.runs_done);
 
   // Closed-loop arrivals depend on the run: bound (and save) the first's.
   const std::vector<Arrival>& arrivals =

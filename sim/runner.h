@@ -20,6 +20,8 @@
 #ifndef JOULE_SIM_RUNNER_H_
 #define JOULE_SIM_RUNNER_H_
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,7 +62,15 @@ struct SimOptions {
   bool compare = false;
   std::string trace_path;  // replay this CSV instead of generating
   int threads = 0;         // 0: the hardware's
+  // When set, incremented as each run ends (from the worker that ran it),
+  // so a caller can show progress; RunScenario stores the number of runs
+  // in *runs_total first.
+  std::atomic<size_t>* runs_done = nullptr;
+  std::atomic<size_t>* runs_total = nullptr;
 };
+
+// "joule-sim: 3/10 runs done, 12.3 s": a progress line for stderr.
+std::string ProgressLine(size_t done, size_t total, double elapsed_s);
 
 struct SimOutputs {
   std::string markdown;    // the whole report

@@ -27,9 +27,34 @@ absl::Status LineError(std::string_view source, int line,
 
 }  // namespace
 
-std::string FormatTimeS(Duration t) {
+namespace {
+
+// Appends FormatTimeS(t). Digits by hand: a trace has a row per arrival,
+// and StrFormat's parsing of the format cost more than the rest of the row.
+void AppendTimeS(Duration t, std::string* out) {
   const long long ns = t.count();
-  return absl::StrFormat("%lld.%09lld", ns / 1000000000LL, ns % 1000000000LL);
+  if (ns < 0) {  // not in a trace; kept as printf writes it
+    absl::StrAppendFormat(out, "%lld.%09lld", ns / 1000000000LL,
+                          ns % 1000000000LL);
+    return;
+  }
+  char buf[32];
+  char* end = std::to_chars(buf, buf + 20, ns / 1000000000LL).ptr;
+  *end++ = '.';
+  long long frac = ns % 1000000000LL;
+  for (int i = 8; i >= 0; --i) {
+    end[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  out->append(buf, end + 9);
+}
+
+}  // namespace
+
+std::string FormatTimeS(Duration t) {
+  std::string s;
+  AppendTimeS(t, &s);
+  return s;
 }
 
 bool ParseTimeS(std::string_view s, Duration* out) {
@@ -71,10 +96,17 @@ std::string ShortestDouble(double v) {
 std::string TraceToCsv(const std::vector<Arrival>& arrivals,
                        const std::vector<ModelSpec>& models) {
   std::string out = absl::StrCat(kTraceCsvHeader, "\n");
+  out.reserve(out.size() + arrivals.size() * 48);  // a typical row's length
+  char buf[64];
   for (const Arrival& a : arrivals) {
-    absl::StrAppend(&out, FormatTimeS(a.time), ",", models[a.model].name, ",",
-                    Str(PriorityClassName(a.priority_class)), ",",
-                    ShortestDouble(a.deadline_ms), ",", a.batch, "\n");
+    AppendTimeS(a.time, &out);
+    const std::string_view cls = PriorityClassName(a.priority_class);
+    out.append(",").append(models[a.model].name).append(",");
+    out.append(cls.data(), cls.size()).append(",");
+    out.append(buf, std::to_chars(buf, buf + sizeof(buf), a.deadline_ms).ptr);
+    out.append(",");
+    out.append(buf, std::to_chars(buf, buf + sizeof(buf), a.batch).ptr);
+    out.append("\n");
   }
   return out;
 }

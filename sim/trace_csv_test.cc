@@ -1,5 +1,6 @@
 #include "sim/trace_csv.h"
 
+#include <cstdio>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -64,6 +65,19 @@ TEST(TraceCsvTest, TimesParseExactlyOrFromDecimals) {
   EXPECT_FALSE(ParseTimeS("-1", &d));
   EXPECT_FALSE(ParseTimeS("abc", &d));
   EXPECT_EQ(FormatTimeS(Duration(3000000001)), "3.000000001");
+}
+
+// FormatTimeS writes its digits by hand; printf's "%lld.%09lld" of the
+// seconds and nanoseconds is the reference.
+TEST(TraceCsvTest, FormatTimeSMatchesPrintf) {
+  for (long long ns :
+       {0LL, 1LL, 999999999LL, 1000000000LL, 59999999999LL, 600000000000LL,
+        123456789012345678LL, -1LL, -1500000000LL}) {
+    char want[64];
+    std::snprintf(want, sizeof(want), "%lld.%09lld", ns / 1000000000LL,
+                  ns % 1000000000LL);
+    EXPECT_EQ(FormatTimeS(Duration(ns)), want) << ns;
+  }
 }
 
 TEST(TraceCsvTest, CommentsBlankLinesCrlfAndUnsortedRows) {
