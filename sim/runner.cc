@@ -171,6 +171,9 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
     trace = GenerateTrace(models, sc.workload, duration, seed);
   }
 
+  // The cap is the box's: every run, baselines included, is held to it.
+  PowerTunables power = policy.power;
+  if (sc.power_cap_w > 0) power.cap_w = sc.power_cap_w;
   std::vector<Combo> combos = CompareCombos();
   if (!options.compare) {
     absl::StatusOr<Combo> c = OptionsCombo(options, policy);
@@ -185,6 +188,7 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
     cfg.policy = policy;
     cfg.policy.scheduler.placement = c.placement;
     cfg.policy.governor.policy = c.governor;
+    cfg.policy.power = power;
     cfg.models = models;
     cfg.trace = trace;
     cfg.duration = duration;
@@ -230,6 +234,10 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
   if (!goals.empty()) {
     absl::StrAppend(&out.comparison, "\n", goals);
     absl::StrAppend(&out.markdown, "\n## Goals\n\n", goals);
+  }
+  if (const std::string cap = PowerCapMarkdown(summaries); !cap.empty()) {
+    absl::StrAppend(&out.comparison, "\n", cap);
+    absl::StrAppend(&out.markdown, "\n## Power cap\n\n", cap);
   }
   out.trace_csv = TraceToCsv(arrivals, models);
   out.files.emplace_back("report.md", out.markdown);
