@@ -150,8 +150,10 @@ struct PowerTunables {
   // PID gains on e = cap − total (W): budget = cap + kp·e + ki·∫e dt +
   // kd·de/dt. kp answers one round's error at once, ki removes the steady
   // error the power model leaves (idle states, memory-bound work), kd damps.
-  double kp = 0.5;
-  double ki_per_s = 1.0;
+  // Small gains: the total the PID sees lags the caps it sets by two rounds
+  // (a reading covers the previous period), so a large kp oscillates.
+  double kp = 0.1;
+  double ki_per_s = 0.5;
   double kd_s = 0;
   // Anti-windup: |ki·∫e dt| stays within this fraction of the cap.
   double integral_max_fraction = 0.5;

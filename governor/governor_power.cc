@@ -2,6 +2,7 @@
 // before the per-device loop. It reads what the previous round sampled
 // (each device's last reading, its window and thermal cap), so the caps it
 // sets are in force for this round's DVFS decisions.
+#include <algorithm>
 #include <chrono>
 
 #include "governor/governor.h"
@@ -39,7 +40,8 @@ void Governor::AllocatePowerCap(TimePoint now, const PowerTunables& t,
     d.static_power_w = spec.static_power_w;
     d.current = s.device->state().pstate;
     d.thermal_cap = s.thermal.pstate_cap;
-    d.utilization = s.window.Count() > 0 ? s.window.Mean() : 0;
+    d.utilization = std::max(s.window.Count() > 0 ? s.window.Mean() : 0,
+                             s.device->state().last_reading.utilization);
     d.deadline_floor = i < floors.size() ? floors[i] : -1;
     min_w += PredictedPowerW(d, 0);
     max_w += PredictedPowerW(d, d.thermal_cap);

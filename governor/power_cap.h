@@ -13,7 +13,9 @@
 //     the next burst through.
 //
 //   Power model (PredictedPowerW), at P-state p with utilisation u measured
-//   at the current P-state's frequency f_cur:
+//   at the current P-state's frequency f_cur (the governor passes the larger
+//   of the window's mean and the last period's, so a burst is priced as it
+//   comes, not 5 s later):
 //     P(p) = P_static + P_dyn(p) · u_p,   u_p = min(1, u · f_cur / f_p)
 //   (the same work at p; it saturates at 1 when p cannot hold the load).
 //
