@@ -28,6 +28,11 @@ double Marginal(const PowerDevice& d, int p, int q) {
   return perf / watts;
 }
 
+// Sums of the same watts taken in another order differ in the last bits:
+// a step "fits" within this much, so a budget of exactly what the devices
+// ask for grants all of it.
+constexpr double kFitW = 1e-9;
+
 }  // namespace
 
 PowerBudget NextPowerBudget(const PowerPidState& s, double total_w, double dt_s,
@@ -73,7 +78,7 @@ double PredictedPowerW(const PowerDevice& d, int p) {
 
 int PStateCapForPower(const PowerDevice& d, double limit_w) {
   for (int p = TopOf(d); p > 0; --p) {
-    if (PredictedPowerW(d, p) <= limit_w) return p;
+    if (PredictedPowerW(d, p) <= limit_w + kFitW) return p;
   }
   return 0;
 }
@@ -103,7 +108,7 @@ PowerAllocation AllocatePower(const std::vector<PowerDevice>& devices,
            Marginal(devices[b], 0, floor_of(b));
   });
   for (size_t i : floored) {
-    while (level[i] < floor_of(i) && spent + step_w(i) <= budget_w) {
+    while (level[i] < floor_of(i) && spent + step_w(i) <= budget_w + kFitW) {
       spent += step_w(i);
       ++level[i];
     }
@@ -114,7 +119,7 @@ PowerAllocation AllocatePower(const std::vector<PowerDevice>& devices,
     double best_m = -1;
     for (size_t i = 0; i < n; ++i) {
       if (level[i] >= TopOf(devices[i])) continue;
-      if (spent + step_w(i) > budget_w) continue;
+      if (spent + step_w(i) > budget_w + kFitW) continue;
       const double m = Marginal(devices[i], level[i], level[i] + 1);
       if (m > best_m) {
         best_m = m;
