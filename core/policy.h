@@ -163,6 +163,28 @@ struct ThermalTunables {
   uint32_t hot_interval_ms = 30000;
 };
 
+// A global power cap over every device together (governor/power_cap.h): a
+// PID on the error cap − measured total power sets the budget handed out
+// each round, split over the devices as P-state caps.
+struct PowerTunables {
+  // The cap on the devices' total power (W), a property of the box (its
+  // supply or enclosure); 0: no cap.
+  double cap_w = 0;
+  // How far above the cap a 1 s mean of the total may go before it counts
+  // as a breach (joule-sim's report, the operator's alert), in percent.
+  double tolerance_pct = 5;
+  // PID gains on e = cap − total (W): budget = cap + kp·e + ki·∫e dt +
+  // kd·de/dt. kp answers one round's error at once, ki removes the steady
+  // error the power model leaves (idle states, memory-bound work), kd damps.
+  // Small gains: the total the PID sees lags the caps it sets by two rounds
+  // (a reading covers the previous period), so a large kp oscillates.
+  double kp = 0.1;
+  double ki_per_s = 0.5;
+  double kd_s = 0;
+  // Anti-windup: |ki·∫e dt| stays within this fraction of the cap.
+  double integral_max_fraction = 0.5;
+};
+
 // ONNX Runtime's graph optimisation levels (onnxruntime.ai "Graph
 // optimizations"): kDisable none; kBasic constant folding and redundant node
 // elimination; kExtended also fusions such as GELU, layer norm, attention;
@@ -231,6 +253,7 @@ struct Policy {
   SchedulerTunables scheduler;
   GovernorTunables governor;
   ThermalTunables thermal;
+  PowerTunables power;
   // Device profile YAML; empty means the embedded default profile. Changing
   // it needs a restart, so a reload that changes it is refused.
   std::string device_profile;

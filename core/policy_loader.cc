@@ -117,6 +117,17 @@ void ReadThermal(YamlMap m, ThermalTunables* t) {
   m.CheckNoUnknownKeys();
 }
 
+void ReadPower(YamlMap m, PowerTunables* t) {
+  m.Optional("cap_w", &t->cap_w, Bounds::Between(0, 100000));
+  m.Optional("tolerance_pct", &t->tolerance_pct, Bounds::Between(0, 100));
+  m.Optional("kp", &t->kp, Bounds::Between(0, 100));
+  m.Optional("ki_per_s", &t->ki_per_s, Bounds::Between(0, 100));
+  m.Optional("kd_s", &t->kd_s, Bounds::Between(0, 100));
+  m.Optional("integral_max_fraction", &t->integral_max_fraction,
+             Bounds::Between(0, 10));
+  m.CheckNoUnknownKeys();
+}
+
 // Reads an override trip: absent or 0 keeps the profile's value.
 void ReadOverrideTrip(YamlMap& m, std::string_view key, int32_t* out) {
   m.Optional(key, out, Bounds::Between(0, kTripMcBounds.max));
@@ -235,6 +246,7 @@ absl::StatusOr<Policy> ParsePolicy(std::string_view yaml,
   ReadScheduler(root.OptionalMap("scheduler"), &policy.scheduler);
   ReadGovernor(root.OptionalMap("governor"), &policy.governor);
   ReadThermal(root.OptionalMap("thermal"), &policy.thermal);
+  ReadPower(root.OptionalMap("power"), &policy.power);
   ReadDevices(root.OptionalMap("devices"), &policy);
   ReadModels(root.OptionalMap("models"), &policy.models);
   ReadExecutors(root.OptionalMap("executors"), &policy.onnxruntime);

@@ -49,6 +49,12 @@ void ExpectPolicyEq(const Policy& a, const Policy& b) {
             b.governor.idle_max_exit_latency_us);
   EXPECT_EQ(a.thermal.hysteresis_mc, b.thermal.hysteresis_mc);
   EXPECT_EQ(a.thermal.step_interval_ms, b.thermal.step_interval_ms);
+  EXPECT_EQ(a.power.cap_w, b.power.cap_w);
+  EXPECT_EQ(a.power.tolerance_pct, b.power.tolerance_pct);
+  EXPECT_EQ(a.power.kp, b.power.kp);
+  EXPECT_EQ(a.power.ki_per_s, b.power.ki_per_s);
+  EXPECT_EQ(a.power.kd_s, b.power.kd_s);
+  EXPECT_EQ(a.power.integral_max_fraction, b.power.integral_max_fraction);
   EXPECT_EQ(a.device_profile, b.device_profile);
   EXPECT_EQ(a.onnxruntime.library, b.onnxruntime.library);
   EXPECT_EQ(a.onnxruntime.intra_op_threads, b.onnxruntime.intra_op_threads);
@@ -122,6 +128,13 @@ governor:
 thermal:
   hysteresis_mc: 3000
   step_interval_ms: 400
+power:
+  cap_w: 6.5
+  tolerance_pct: 2
+  kp: 0.2
+  ki_per_s: 0.4
+  kd_s: 0.01
+  integral_max_fraction: 0.25
 devices:
   profile: /etc/joule/board.yaml
   overrides:
@@ -155,6 +168,12 @@ executors:
   want.governor.idle_max_exit_latency_us = 1500;
   want.thermal.hysteresis_mc = 3000;
   want.thermal.step_interval_ms = 400;
+  want.power.cap_w = 6.5;
+  want.power.tolerance_pct = 2;
+  want.power.kp = 0.2;
+  want.power.ki_per_s = 0.4;
+  want.power.kd_s = 0.01;
+  want.power.integral_max_fraction = 0.25;
   want.device_profile = "/etc/joule/board.yaml";
   want.device_overrides["npu0"] = {80000, 95000};
   want.device_overrides["cpu0"] = {0, 98000};
@@ -240,6 +259,8 @@ TEST(PolicyLoaderTest, OutOfRangeIsReportedAtTheValue) {
   EXPECT_EQ(ErrorOf("scheduler:\n  max_queue_per_device: -3\n"),
             "p.yaml:2:25: scheduler.max_queue_per_device: must be an integer "
             "in [0, 4294967295], got -3");
+  EXPECT_EQ(ErrorOf("power:\n  cap_w: -1\n"),
+            "p.yaml:2:10: power.cap_w: must be in [0, 100000], got -1");
   EXPECT_EQ(
       ErrorOf("thermal:\n  hysteresis_mc: -1\n"),
       "p.yaml:2:18: thermal.hysteresis_mc: must be in [0, 50000], got -1");

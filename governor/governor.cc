@@ -27,7 +27,7 @@ Governor::Governor(Clock* clock, std::vector<Device*> devices,
       listener_(std::move(listener)),
       own_registry_(registry ? nullptr : std::make_unique<Registry>()),
       metrics_(registry ? *registry : *own_registry_),
-      tunables_{std::move(governor), thermal},
+      tunables_{std::move(governor), thermal, PowerTunables{}},
       loop_(std::make_shared<Loop>()) {
   const Duration window = Millis(tunables_.governor.window_ms);
   slots_.reserve(devices.size());
@@ -46,7 +46,13 @@ Governor::Tunables Governor::tunables() const {
 
 void Governor::SetTunables(GovernorTunables governor, ThermalTunables thermal) {
   absl::MutexLock l(&tunables_mu_);
-  tunables_ = Tunables{std::move(governor), thermal};
+  tunables_.governor = std::move(governor);
+  tunables_.thermal = thermal;
+}
+
+void Governor::SetPowerTunables(PowerTunables power) {
+  absl::MutexLock l(&tunables_mu_);
+  tunables_.power = power;
 }
 
 void Governor::SetDeadlineFloors(DeadlineFloors floors) {
@@ -62,13 +68,16 @@ void Governor::Tick() {
     source = deadline_floors_;
   }
   std::vector<int> floors;
-  if (source && t.governor.policy == GovernorPolicy::kSlack) floors = source();
+  // Slack's DVFS reads the floors; so does the power cap, under any policy.
+  const bool slack = t.governor.policy == GovernorPolicy::kSlack;
+  if (source && (slack || t.power.cap_w > 0)) floors = source();
   const TimePoint now = clock_->Now();
   std::vector<Device*> changed;
   {
     absl::MutexLock l(&tick_mu_);
+    AllocatePowerCap(now, t.power, floors);
     for (size_t i = 0; i < slots_.size(); ++i) {
-      const int floor = i < floors.size() ? floors[i] : -1;
+      const int floor = slack && i < floors.size() ? floors[i] : -1;
       if (TickDevice(slots_[i], now, t, floor)) {
         changed.push_back(slots_[i].device);
       }
@@ -101,8 +110,8 @@ bool Governor::TickDevice(Slot& s, TimePoint now, const Tunables& t,
                                t.thermal);
   s.thermal =
       NextHot(s.thermal, r->temp_mc, spec.trip_passive_mc, now, t.thermal);
-  s.device->SetThermal(s.thermal.pstate_cap, s.thermal.throttled,
-                       s.thermal.critical, s.thermal.hot);
+  s.device->SetThermal(CapOf(s), s.thermal.throttled, s.thermal.critical,
+                       s.thermal.hot);
 
   const DvfsInputs in = Inputs(s, *r, before.pstate, now, deadline_floor);
   const DvfsDecision d = NextPState(in, t.governor);
@@ -155,7 +164,7 @@ DvfsInputs Governor::Inputs(const Slot& s, const SensorReading& r, int current,
   in.stddev = s.window.Stddev();
   in.latest = r.utilization;
   in.current = current;
-  in.cap = s.thermal.pstate_cap;
+  in.cap = CapOf(s);
   in.num_pstates = static_cast<int>(s.device->spec().pstates.size());
   const DeviceSpec& spec = s.device->spec();
   in.freq_khz.reserve(spec.pstates.size());

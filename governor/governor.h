@@ -26,6 +26,7 @@
 #ifndef JOULE_GOVERNOR_GOVERNOR_H_
 #define JOULE_GOVERNOR_GOVERNOR_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +43,7 @@
 #include "governor/dvfs.h"
 #include "governor/governor_metrics.h"
 #include "governor/idle.h"
+#include "governor/power_cap.h"
 #include "governor/thermal.h"
 #include "governor/window.h"
 #include "telemetry/metrics.h"
@@ -90,11 +92,15 @@ class Governor {
   // A policy reload; the next round uses the new values (a new period_ms
   // from the next timer on).
   void SetTunables(GovernorTunables governor, ThermalTunables thermal);
+  // The global power cap (governor/power_cap.h); cap_w 0 (the default)
+  // leaves every device at its thermal cap.
+  void SetPowerTunables(PowerTunables power);
 
  private:
   struct Tunables {
     GovernorTunables governor;
     ThermalTunables thermal;
+    PowerTunables power;
   };
 
   // Per device; touched by the ticking round only.
@@ -121,6 +127,9 @@ class Governor {
     double idle_power_w = -1;
     IdleResidency last_residency;
     std::optional<TimePoint> residency_at;
+    // The power cap's P-state cap (governor/power_cap.h); the top P-state
+    // when there is no cap. The device's cap is min(thermal, this).
+    int power_cap = 0;
   };
 
   // The loop thread's wake-up state. Shared with the clock timer's callback,
@@ -134,6 +143,16 @@ class Governor {
     TimePoint next_tick ABSL_GUARDED_BY(mu);
     TimerId timer ABSL_GUARDED_BY(mu) = 0;
   };
+
+  // The power cap's round: measures the total, runs the PID and sets every
+  // slot's power_cap. In governor_power.cc.
+  // REQUIRES: tick_mu_ held.
+  void AllocatePowerCap(TimePoint now, const PowerTunables& t,
+                        const std::vector<int>& floors)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  int CapOf(const Slot& s) const {
+    return std::min(s.thermal.pstate_cap, s.power_cap);
+  }
 
   void LoopMain();
   // Arms the clock timer for the next period (skipping missed ones).
@@ -172,6 +191,8 @@ class Governor {
 
   absl::Mutex tick_mu_;  // serialises rounds
   std::vector<Slot> slots_ ABSL_GUARDED_BY(tick_mu_);
+  PowerPidState power_pid_ ABSL_GUARDED_BY(tick_mu_);
+  std::optional<TimePoint> power_at_ ABSL_GUARDED_BY(tick_mu_);
 
   const std::shared_ptr<Loop> loop_;
   absl::Mutex run_mu_;  // serialises Start() and Stop()

@@ -46,6 +46,16 @@ GovernorMetrics::GovernorMetrics(Registry& r)
           "joule_device_idle_state_seconds_total",
           "Time spent in each of the device profile's idle states.",
           {"device", "state"})),
+      power_cap_w(
+          r.AddGauge("joule_power_cap_watts", "The global power cap; 0: none.")
+              .WithLabels({})),
+      power_total_w(r.AddGauge("joule_power_total_watts",
+                               "The devices' total power, last round.")
+                        .WithLabels({})),
+      power_budget_w(r.AddGauge(
+          "joule_power_budget_watts",
+          "The device's share of the power cap's budget (0: no cap).",
+          {"device"})),
       ticks(r.AddCounter("joule_governor_ticks_total",
                          "Governor rounds completed.")
                 .WithLabels({})) {}
@@ -66,6 +76,7 @@ DeviceMetrics GovernorMetrics::ForDevice(const std::string& device) {
       hot.WithLabels({device}),
       actuator_errors.WithLabels({device}),
       sensor_errors.WithLabels({device}),
+      power_budget_w.WithLabels({device}),
   };
 }
 

@@ -18,6 +18,10 @@
 //   joule_sensor_errors_total{device}             counter
 //   joule_device_idle_state_seconds_total{device,state} counter time spent
 //                                                 in each profile idle state
+//   joule_power_cap_watts                         gauge   power.cap_w; 0: none
+//   joule_power_total_watts                       gauge   Σ devices' power
+//   joule_power_budget_watts{device}              gauge   its share of the
+//                                                         cap's budget
 //   joule_governor_ticks_total                    counter
 //
 // Thread-safe: the families and children are (telemetry/metrics.h); the
@@ -48,6 +52,7 @@ struct DeviceMetrics {
   Gauge& hot;
   Counter& actuator_errors;
   Counter& sensor_errors;
+  Gauge& power_budget_w;
 };
 
 struct GovernorMetrics {
@@ -71,6 +76,9 @@ struct GovernorMetrics {
   Family<Counter>& actuator_errors;
   Family<Counter>& sensor_errors;
   Family<Counter>& idle_state_s;
+  Gauge& power_cap_w;
+  Gauge& power_total_w;
+  Family<Gauge>& power_budget_w;
   Counter& ticks;
 };
 

@@ -416,3 +416,39 @@ TEST_F(GovernorTest, EveryDecisionIsLoggedWithItsInputsAndOutput) {
 
 }  // namespace
 }  // namespace joule
+
+namespace joule {
+namespace {
+
+TEST_F(GovernorTest, PowerCapLowersTheDeviceCapAndLiftsIt) {
+  // Saturated at the top P-state: P(p) = P_dyn(p) = 0.5, 1, 2, 3 W.
+  sensor_->Set(1.0, 40000, 3.0);
+  governor_ =
+      std::make_unique<Governor>(&clock_, std::vector<Device*>{device_.get()},
+                                 gov_tunables_, thermal_tunables_, &registry_);
+  PowerTunables power;
+  power.cap_w = 1.5;
+  power.kp = 0;  // the budget is the cap itself
+  power.ki_per_s = 0;
+  governor_->SetPowerTunables(power);
+  governor_->Tick();  // nothing measured yet: no cap
+  EXPECT_EQ(device_->state().pstate_cap, 3);
+  clock_.Advance(milliseconds(100));
+  governor_->Tick();  // 3 W measured: 0.5 + 0.5 fits 1.5 W, +1 W does not
+  EXPECT_EQ(device_->state().pstate_cap, 1);
+  EXPECT_EQ(device_->state().pstate, 1);
+  EXPECT_FALSE(device_->state().throttled);  // thermal's flag only
+  EXPECT_EQ(M("joule_power_cap_watts", {}), 1.5);
+  EXPECT_EQ(M("joule_power_total_watts", {}), 3.0);
+  EXPECT_EQ(M("joule_power_budget_watts"), 1.5);
+
+  power.cap_w = 0;
+  governor_->SetPowerTunables(power);
+  clock_.Advance(milliseconds(100));
+  governor_->Tick();
+  EXPECT_EQ(device_->state().pstate_cap, 3);
+  EXPECT_EQ(M("joule_power_budget_watts"), 0.0);
+}
+
+}  // namespace
+}  // namespace joule

@@ -132,9 +132,11 @@ absl::Status Daemon::Build(const DaemonOptions& options) {
       clock_, raw, policy.policy.governor, policy.policy.thermal, &registry_,
       [this](const Device& dev) { scheduler_->OnDeviceChanged(dev); });
   governor_->SetDeadlineFloors([this] { return scheduler_->DeadlineFloors(); });
+  governor_->SetPowerTunables(policy.policy.power);
   policy_.OnApply([this](const Policy& p) {
     scheduler_->SetTunables(SchedulerTunablesFor(p));
     governor_->SetTunables(p.governor, p.thermal);
+    governor_->SetPowerTunables(p.power);
   });
 
   scheduler_service_ = std::make_unique<SchedulerService>(

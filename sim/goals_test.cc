@@ -20,9 +20,9 @@ namespace joule {
 namespace {
 
 const char* const kShipped[] = {
-    "rk3588_60pct",           "rk3588_bursty",  "rk3588_diurnal_low",
-    "rk3588_sustained_85pct", "rk3588_hot_45c", "rk3588_passive_sustained",
-    "fixed_camera_static",
+    "rk3588_60pct",           "rk3588_bursty",       "rk3588_diurnal_low",
+    "rk3588_sustained_85pct", "rk3588_hot_45c",      "rk3588_passive_sustained",
+    "fixed_camera_static",    "rk3588_power_capped",
 };
 
 TEST(GoalsListTest, EveryShippedScenarioIsChecked) {

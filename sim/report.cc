@@ -19,6 +19,40 @@ double PerJob(double total, uint64_t n) { return n ? total / n : 0; }
 
 std::string G(double v) { return absl::StrFormat("%.6g", v); }
 
+// The 1 s window figures of RunSummary, over the ticks' total power.
+void PowerCapStats(const RunResult& run, RunSummary* s) {
+  s->power_cap_w = run.power_cap_w;
+  s->power_tolerance_pct = run.power_tolerance_pct;
+  if (run.devices.empty()) return;
+  size_t ticks = run.devices[0].samples.size();
+  for (const DeviceRun& d : run.devices) {
+    ticks = std::min(ticks, d.samples.size());
+  }
+  if (ticks == 0) return;
+  std::vector<double> total(ticks, 0);
+  for (const DeviceRun& d : run.devices) {
+    for (size_t k = 0; k < ticks; ++k) total[k] += d.samples[k].power_w;
+  }
+  // Ticks are evenly spaced; the first tick's time is one period.
+  const double period_s =
+      std::max(ToSeconds(run.devices[0].samples[0].t), 1e-9);
+  const size_t w = std::clamp<size_t>(
+      static_cast<size_t>(std::llround(1.0 / period_s)), 1, ticks);
+  const double limit = run.power_cap_w * (1 + run.power_tolerance_pct / 100);
+  double sum = 0;
+  size_t windows = 0, above = 0;
+  for (size_t k = 0; k < ticks; ++k) {
+    sum += total[k];
+    if (k >= w) sum -= total[k - w];
+    if (k + 1 < w) continue;
+    const double mean = sum / static_cast<double>(w);
+    s->max_1s_power_w = std::max(s->max_1s_power_w, mean);
+    ++windows;
+    if (run.power_cap_w > 0 && mean > limit) ++above;
+  }
+  s->above_cap_pct = Pct(above, windows);
+}
+
 }  // namespace
 
 double Percentile(const std::vector<double>& sorted, double q) {
@@ -121,6 +155,7 @@ RunSummary Summarize(const RunResult& run, const std::vector<ModelSpec>& models,
     s.throttled_s += ds.throttled_s;
     s.transitions += d.transitions;
   }
+  PowerCapStats(run, &s);
   s.energy_per_job_j = PerJob(s.energy_j, s.completed);
   s.active_per_job_j = PerJob(active, s.completed);
   s.dynamic_per_job_j = PerJob(dynamic, s.completed);

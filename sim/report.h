@@ -20,6 +20,11 @@
 //   throttled s   Σ over devices of the time spent with a thermal cap
 //   DVFS          Σ over devices of P-state changes
 //   share %       of the jobs that ran, the fraction per device
+//   power cap     only with one (policy power.cap_w, scenario power_cap_w):
+//                 max 1 s W, the highest mean total power (Σ devices) over
+//                 any 1 s window of consecutive ticks; above %, the share of
+//                 those windows whose mean exceeds cap · (1 + tolerance);
+//                 held when that share is 0
 //   idle states   per device (each run's device table): the time spent in
 //                 each of the profile's idle states, and the wake delay,
 //                 Σ time jobs waited for a sleeping device to wake
@@ -83,6 +88,9 @@ struct RunSummary {
   double done_pct = 0, miss_pct = 0, rejected_pct = 0;
   double max_temp_c = 0, throttled_s = 0;
   uint64_t transitions = 0;
+  double power_cap_w = 0, power_tolerance_pct = 0;  // 0: no cap
+  double max_1s_power_w = 0;  // highest 1 s window mean of the total
+  double above_cap_pct = 0;   // windows above cap · (1 + tolerance)
   std::vector<DeviceStats> devices;
   std::vector<ModelStats> models;
   std::vector<double> latencies_ms;  // completed jobs, ascending
@@ -136,6 +144,8 @@ std::string GoalMarkdown(const std::vector<RunSummary>& runs,
 std::string MarkdownReport(const ReportContext& ctx,
                            const std::vector<RunSummary>& runs,
                            const LowerBound& bound);
+// The power cap's table, one row per run; empty without a cap.
+std::string PowerCapMarkdown(const std::vector<RunSummary>& runs);
 // One row per run and one for the bound, the comparison's columns.
 std::string SummaryCsv(const std::vector<RunSummary>& runs,
                        const LowerBound& bound);

@@ -84,6 +84,23 @@ std::string ModelRunTable(const RunSummary& r) {
 
 }  // namespace
 
+std::string PowerCapMarkdown(const std::vector<RunSummary>& runs) {
+  if (runs.empty() || runs[0].power_cap_w <= 0) return "";
+  const RunSummary& r0 = runs[0];
+  std::string out = absl::StrFormat(
+      "Power cap %s W on the devices' total, every run (a property of the "
+      "box), tolerance %s%%: a 1 s mean above %s W is a breach.\n\n",
+      F3(r0.power_cap_w), F1(r0.power_tolerance_pct),
+      F3(r0.power_cap_w * (1 + r0.power_tolerance_pct / 100)));
+  out += Row({"run", "power W", "max 1 s W", "above %", "held"});
+  out += Rule(5);
+  for (const RunSummary& r : runs) {
+    out += Row({r.label, F3(r.mean_power_w), F3(r.max_1s_power_w),
+                F2(r.above_cap_pct), r.above_cap_pct > 0 ? "no" : "yes"});
+  }
+  return out;
+}
+
 std::string ComparisonMarkdown(const std::vector<RunSummary>& runs,
                                const LowerBound& bound) {
   std::string devices = "share %";

@@ -128,6 +128,35 @@ TEST(ReportTest, IdleStateTimesPerDevice) {
   EXPECT_THAT(md, HasSubstr("| gate 1.2, off 6.0 | 0.03 |\n"));
 }
 
+TEST(ReportTest, PowerCapWindows) {
+  // Two devices, ticks every 250 ms (4 to a 1 s window); the totals are
+  // 2, 2, 2, 2, 4, 4, 4, 4 W: windows 2, 2.5, 3, 3.5, 4 W.
+  RunResult r;
+  r.label = "x+y";
+  r.end = std::chrono::seconds(2);
+  r.power_cap_w = 3;
+  r.power_tolerance_pct = 10;  // breach above 3.3 W: 2 of 5 windows
+  r.devices.resize(2);
+  for (int k = 0; k < 8; ++k) {
+    for (DeviceRun& d : r.devices) {
+      DeviceSample x;
+      x.t = milliseconds(250 * (k + 1));
+      x.power_w = k < 4 ? 1 : 2;
+      d.samples.push_back(x);
+    }
+  }
+  const RunSummary s = Summarize(r, {}, WorkloadKind::kPoisson);
+  EXPECT_DOUBLE_EQ(s.max_1s_power_w, 4);
+  EXPECT_DOUBLE_EQ(s.above_cap_pct, 40);
+  // power W is energy over time: no energy given here.
+  const std::string md = PowerCapMarkdown({s});
+  EXPECT_THAT(md, HasSubstr("Power cap 3.000 W"));
+  EXPECT_THAT(md, HasSubstr("above 3.300 W is a breach"));
+  EXPECT_THAT(md, HasSubstr("| x+y | 0.000 | 4.000 | 40.00 | no |\n"));
+  r.power_cap_w = 0;  // no cap: no table
+  EXPECT_EQ(PowerCapMarkdown({Summarize(r, {}, WorkloadKind::kPoisson)}), "");
+}
+
 Scenario Short(double duration_s) {
   Scenario sc;
   sc.name = "short";

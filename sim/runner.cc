@@ -184,6 +184,9 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
   bool frames = false;
   for (const ModelSpec& m : models) frames = frames || m.frames.has_value();
 
+  // The cap is the box's: every run, baselines included, is held to it.
+  PowerTunables power = policy.power;
+  if (sc.power_cap_w > 0) power.cap_w = sc.power_cap_w;
   std::vector<Combo> combos = CompareCombos();
   if (!options.compare) {
     absl::StatusOr<Combo> c = OptionsCombo(options, policy);
@@ -207,6 +210,7 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
           FrameSkipModel{m.frames->threshold, m.frames->max_age_ms};
     }
     if (!c.frame_skip) cfg.policy.scheduler.frame_skip.enabled = false;
+    cfg.policy.power = power;
     cfg.models = models;
     cfg.trace = trace;
     cfg.duration = duration;
@@ -264,6 +268,10 @@ absl::StatusOr<SimOutputs> RunScenario(const Scenario& sc, const Policy& policy,
   if (!goals.empty()) {
     absl::StrAppend(&out.comparison, "\n", goals);
     absl::StrAppend(&out.markdown, "\n## Goals\n\n", goals);
+  }
+  if (const std::string cap = PowerCapMarkdown(summaries); !cap.empty()) {
+    absl::StrAppend(&out.comparison, "\n", cap);
+    absl::StrAppend(&out.markdown, "\n## Power cap\n\n", cap);
   }
   out.trace_csv = TraceToCsv(arrivals, models);
   out.files.emplace_back("report.md", out.markdown);

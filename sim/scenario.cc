@@ -167,6 +167,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view yaml,
     root.Optional("ambient_c", &ambient_c, Bounds::Between(-50, 100));
     sc.ambient_c = ambient_c;
   }
+  root.Optional("power_cap_w", &sc.power_cap_w, Bounds::Between(0, 100000));
   root.Optional("target_utilization", &sc.target_utilization,
                 Bounds::Between(0, 100));
   ReadWorkload(root.OptionalMap("workload"), &sc.workload);

@@ -10,6 +10,10 @@
 //   ambient_c: 45               # optional: every device's ambient (°C), over
 //                               # the profile's (a hot enclosure)
 //   target_utilization: 0.6     # 0: model rates as given; see workload.h
+//   power_cap_w: 2.5            # optional: the box's cap on total power (W),
+//                               # policy power.cap_w, over the policy's; it
+//                               # binds every run, baselines included (the
+//                               # cap is the platform's, not a policy's)
 //   workload:
 //     kind: poisson             # poisson | bursty | diurnal | single_stream
 //                               # | server | offline
@@ -76,6 +80,7 @@ struct Scenario {
   std::string profile;  // resolved path; empty: the policy's profile
   std::optional<double> ambient_c;  // over the profile's; must be below trips
   double target_utilization = 0;
+  double power_cap_w = 0;  // 0: the policy's power.cap_w
   WorkloadParams workload;
   std::vector<ModelSpec> models;
 };

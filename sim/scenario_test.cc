@@ -46,6 +46,11 @@ TEST(ScenarioTest, ThermalScenariosParse) {
   ASSERT_TRUE(passive.ok()) << passive.status();
   EXPECT_FALSE(passive->ambient_c.has_value());  // the profile's 25 C
   EXPECT_EQ(passive->target_utilization, 1.75);
+  EXPECT_EQ(passive->power_cap_w, 0);  // no cap
+  absl::StatusOr<Scenario> capped = LoadScenarioFile(
+      std::string(dir) + "/sim/scenarios/rk3588_power_capped.yaml");
+  ASSERT_TRUE(capped.ok()) << capped.status();
+  EXPECT_EQ(capped->power_cap_w, 3.5);
 }
 
 TEST(ScenarioTest, DefaultsOverridesAndCustomModels) {
@@ -117,6 +122,9 @@ TEST(ScenarioTest, ErrorsPointAtTheValue) {
                       "  - {name: m, rate_per_s: 1, ops: {fp32: 1}}\n"),
               HasSubstr("a server workload needs deadline_ms or "
                         "latency_bound_ms > 0"));
+  EXPECT_THAT(
+      ErrorOf("power_cap_w: -1\nmodels: [{name: ocr, rate_per_s: 1}]\n"),
+      HasSubstr("power_cap_w: must be"));
   EXPECT_THAT(ErrorOf("ambient_c: 120\nmodels: [{name: ocr, rate_per_s: 1}]\n"),
               HasSubstr("dir/s.yaml:1:12: ambient_c: must be"));
   EXPECT_THAT(ErrorOf("duration_s: 5\n"), HasSubstr("models"));

@@ -80,6 +80,9 @@ Simulation::Simulation(const SimRunConfig& c)
       engine_.clock(), raw, c.policy.governor, c.policy.thermal, &registry_,
       [this](const Device& d) { scheduler_->OnDeviceChanged(d); });
   governor_->SetDeadlineFloors([this] { return scheduler_->DeadlineFloors(); });
+  governor_->SetPowerTunables(c.policy.power);
+  result_.power_cap_w = c.policy.power.cap_w;
+  result_.power_tolerance_pct = c.policy.power.tolerance_pct;
   if (c.trace.closed_loop) {
     single_stream_.emplace(c.models, c.trace.closed_loop_seed);
   }

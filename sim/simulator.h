@@ -97,6 +97,8 @@ struct RunResult {
   std::vector<JobRecord> jobs;  // in submission order
   std::vector<Arrival> issued;  // what was submitted, in order
   std::vector<DeviceRun> devices;
+  double power_cap_w = 0;  // policy power.cap_w; 0: none
+  double power_tolerance_pct = 0;
 };
 
 RunResult RunSimulation(const SimRunConfig& config);
